@@ -1,0 +1,25 @@
+"""Sphinx configuration of the demo network's quality handbook.
+
+Kept thin on purpose: behaviour lives in the extension under ext/, content in
+handbook/ (network and catalogs) and institutions/ (one folder per institution).
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "ext"))
+
+project = "Qualitätshandbuch Netzwerk Leipziger Land"
+author = "Netzwerkverbund (Demo)"
+copyright = "2026, Netzwerkverbund (Demo)"
+version = release = "2026.1"
+language = "de"
+
+extensions = ["qm_handbook"]
+root_doc = "handbook/index"
+include_patterns = ["handbook/**", "institutions/**"]
+exclude_patterns = ["**/README.md"]
+
+html_theme = "furo"
+html_title = "Qualitätshandbuch im Netzwerk"
+html_last_updated_fmt = None

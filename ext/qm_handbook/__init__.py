@@ -1,0 +1,71 @@
+"""Quality-handbook generator for networks of adult-education institutions.
+
+A Sphinx extension: load it with ``extensions = ["qm_handbook"]`` in ``conf.py``. It
+brings MyST and sphinx-needs along, configures them from the QM metamodel
+(``metamodel.toml``), loads catalogs, network and institution profiles once per build,
+generates the catalog pages, and registers the handbook's directives.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import config as handbook_config
+from .catalog_pages import generate_catalog_pages
+from .context import load_context
+from .metamodel import load_metamodel, needs_config
+from .need_display import setup_need_display
+from .overview import setup_overview
+from .reporting import log_problems
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.util.typing import ExtensionMetadata
+
+__version__ = "0.1.0"
+STATIC_DIR = Path(__file__).with_name("static")
+MYST_EXTENSIONS = ("colon_fence", "deflist", "fieldlist", "attrs_inline")
+
+
+def apply_needs_config(app: Sphinx, config: Config) -> None:
+    """Derive the sphinx-needs configuration from the metamodel (before sphinx-needs reads it)."""
+    for key, value in needs_config(load_metamodel()).items():
+        config[key] = value
+    config.myst_enable_extensions = sorted(set(config.myst_enable_extensions) | set(MYST_EXTENSIONS))
+
+
+def load_data(app: Sphinx, config: Config) -> None:
+    """Load all data files once and generate the catalog pages."""
+    ctx = load_context(app)
+    app.qm_context = ctx  # type: ignore[attr-defined]
+    log_problems(ctx.problems, ctx.srcdir)
+    generate_catalog_pages(ctx, ctx.srcdir / handbook_config.get_config(config).catalog_dir)
+
+
+def attach_context(app: Sphinx) -> None:
+    """Make the loaded context available to directives through the environment."""
+    app.env.qm_context = app.qm_context  # type: ignore[attr-defined]
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    """Register the extension: orchestration only, features register themselves."""
+    app.setup_extension("myst_parser")
+    app.setup_extension("sphinx_needs")
+    handbook_config.register(app)
+    # sphinx-needs loads its configuration at config-inited (priority 10 and later).
+    app.connect("config-inited", apply_needs_config, priority=5)
+    app.connect("config-inited", load_data, priority=900)
+    app.connect("builder-inited", attach_context)
+    app.add_css_file("qm-handbook.css")
+    app.connect("config-inited", _add_static_path)
+    setup_overview(app)
+    setup_need_display(app)
+    return {"version": __version__, "env_version": 1, "parallel_read_safe": False, "parallel_write_safe": True}
+
+
+def _add_static_path(app: Sphinx, config: Config) -> None:
+    static: list[Any] = list(config.html_static_path)
+    if str(STATIC_DIR) not in static:
+        config.html_static_path = [*static, str(STATIC_DIR)]

@@ -1,0 +1,24 @@
+"""German display helpers shared by all views (dates, institution status)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def format_date(value: dt.date | None, empty: str = "–") -> str:
+    """``2026-12-31`` → ``31.12.2026``."""
+    return value.strftime("%d.%m.%Y") if value else empty
+
+
+def germanize_dates(text: str) -> str:
+    """Replace every ISO date in ``text`` by the German form."""
+    return _ISO_DATE.sub(lambda m: f"{m.group(3)}.{m.group(2)}.{m.group(1)}", text)
+
+
+def css_token(value: str) -> str:
+    """A CSS class fragment for a German vocabulary value (``in Arbeit`` → ``in-arbeit``)."""
+    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", " ": "-"})
+    return value.lower().translate(table)

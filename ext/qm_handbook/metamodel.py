@@ -1,0 +1,215 @@
+"""The QM metamodel: need types, fields, link types and vocabularies.
+
+The metamodel is declared once, in ``metamodel.toml`` beside this module. Everything
+else (the sphinx-needs configuration, the German need card layout, validation,
+reports and exports) asks this module instead of repeating names. This module has no
+Sphinx imports, so it can be used from the command line and unit tests.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+METAMODEL_FILE = Path(__file__).with_name("metamodel.toml")
+
+FieldKind = Literal["text", "date", "choice"]
+Scope = Literal["catalog", "institution", "network"]
+
+#: Pattern every need ID must match: upper-case letters, digits and underscores,
+#: starting with a letter. Dots are not allowed because sphinx-needs reads
+#: ``ID.part`` as a reference to a need part.
+ID_REGEX = r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FieldDef:
+    """One need field (a MyST option of the need directives)."""
+
+    name: str
+    label: str
+    kind: FieldKind = "text"
+    vocabulary: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LinkDef:
+    """One typed link between needs, with German titles in both directions."""
+
+    name: str
+    outgoing: str
+    incoming: str
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TypeDef:
+    """One need type (a directive such as ``umsetzung``)."""
+
+    name: str
+    title: str
+    plural: str
+    scope: Scope
+    color: str
+    status: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """All fields the type knows, required ones first."""
+        return self.required + self.optional
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Metamodel:
+    """The whole metamodel, as loaded from TOML."""
+
+    vocabularies: dict[str, tuple[str, ...]]
+    fields: dict[str, FieldDef]
+    types: dict[str, TypeDef]
+    links: dict[str, LinkDef]
+    source: Path = field(default=METAMODEL_FILE)
+
+    def links_from(self, type_name: str) -> list[LinkDef]:
+        """Link types a need of ``type_name`` may set."""
+        return [link for link in self.links.values() if type_name in link.sources]
+
+    def types_in_scope(self, scope: Scope) -> list[TypeDef]:
+        """Need types of one scope, in declaration order."""
+        return [t for t in self.types.values() if t.scope == scope]
+
+    def date_fields(self) -> list[str]:
+        """Names of all fields that hold dates."""
+        return [f.name for f in self.fields.values() if f.kind == "date"]
+
+
+class MetamodelError(ValueError):
+    """The metamodel file contradicts itself (a developer error, not user input)."""
+
+
+def _tuple(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in value or ())
+
+
+def parse_metamodel(data: dict[str, Any], source: Path = METAMODEL_FILE) -> Metamodel:
+    """Turn the raw TOML mapping into a checked :class:`Metamodel`.
+
+    :param data: the parsed TOML document
+    :param source: where it came from, for messages
+    """
+    vocabularies = {k: _tuple(v) for k, v in data.get("vocabularies", {}).items()}
+    fields: dict[str, FieldDef] = {}
+    for name, spec in data.get("fields", {}).items():
+        vocab_name = spec.get("vocabulary")
+        if vocab_name is not None and vocab_name not in vocabularies:
+            raise MetamodelError(f"field {name!r}: unknown vocabulary {vocab_name!r}")
+        fields[name] = FieldDef(
+            name=name,
+            label=spec["label"],
+            kind=spec.get("kind", "text"),
+            vocabulary=vocabularies.get(vocab_name, ()) if vocab_name else (),
+            description=spec.get("description", ""),
+        )
+    types: dict[str, TypeDef] = {}
+    for name, spec in data.get("types", {}).items():
+        unknown = [f for f in [*spec.get("required", []), *spec.get("optional", [])] if f not in fields]
+        if unknown:
+            raise MetamodelError(f"type {name!r}: unknown fields {unknown}")
+        status_vocab = spec.get("status")
+        if status_vocab is not None and status_vocab not in vocabularies:
+            raise MetamodelError(f"type {name!r}: unknown status vocabulary {status_vocab!r}")
+        types[name] = TypeDef(
+            name=name,
+            title=spec["title"],
+            plural=spec["plural"],
+            scope=spec["scope"],
+            color=spec.get("color", "#DDDDDD"),
+            status=vocabularies[status_vocab] if status_vocab else (),
+            required=_tuple(spec.get("required")),
+            optional=_tuple(spec.get("optional")),
+        )
+    links: dict[str, LinkDef] = {}
+    for name, spec in data.get("links", {}).items():
+        if name in fields:
+            raise MetamodelError(f"link {name!r} has the name of a field")
+        for type_name in [*spec["sources"], *spec["targets"]]:
+            if type_name not in types:
+                raise MetamodelError(f"link {name!r}: unknown type {type_name!r}")
+        links[name] = LinkDef(
+            name=name,
+            outgoing=spec["outgoing"],
+            incoming=spec["incoming"],
+            sources=_tuple(spec["sources"]),
+            targets=_tuple(spec["targets"]),
+        )
+    return Metamodel(vocabularies=vocabularies, fields=fields, types=types, links=links, source=source)
+
+
+@cache
+def load_metamodel(path: Path = METAMODEL_FILE) -> Metamodel:
+    """Load (once per process) the metamodel from ``path``."""
+    with path.open("rb") as handle:
+        return parse_metamodel(tomllib.load(handle), path)
+
+
+def _escape_rst(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("*", "\\*").replace("`", "\\`")
+
+
+def need_layout(model: Metamodel) -> dict[str, Any]:
+    """The need card layout: German field labels, empty fields hidden, links last."""
+    meta = ['<<meta("status", prefix="Status: ")>>']
+    meta += [
+        f'<<meta("{f.name}", prefix="{_escape_rst(f.label)}: ")>>'
+        for f in model.fields.values()
+        if f.name != "geprueft_gegen"
+    ]
+    meta.append("<<meta_links_all()>>")
+    return {
+        "grid": "simple",
+        "layout": {
+            "head": ['<<meta("type_name")>>: **<<meta("title")>>** <<meta_id()>>'],
+            "meta": meta,
+        },
+    }
+
+
+def needs_config(model: Metamodel) -> dict[str, Any]:
+    """The sphinx-needs configuration values derived from the metamodel.
+
+    Status and vocabulary values are not declared as JSON-schema enums here: the
+    extension's own validation checks them and reports in German with a hint.
+    """
+    return {
+        "needs_types": [
+            {
+                "directive": t.name,
+                "title": t.title,
+                "prefix": "",
+                "color": t.color,
+                "style": "node",
+            }
+            for t in model.types.values()
+        ],
+        "needs_fields": {
+            f.name: {"description": f.label, "nullable": True} for f in model.fields.values()
+        },
+        "needs_links": {
+            link.name: {"outgoing": link.outgoing, "incoming": link.incoming}
+            for link in model.links.values()
+        },
+        "needs_layouts": {"qm": need_layout(model)},
+        "needs_default_layout": "qm",
+        "needs_id_required": True,
+        "needs_id_regex": ID_REGEX,
+        "needs_table_style": "TABLE",
+        "needs_build_json": True,
+        "needs_reproducible_json": True,
+        "needs_title_optional": False,
+    }

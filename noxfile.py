@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Sessions of the quality-handbook project.
+
+Run them with ``python3 noxfile.py -s <session>``; no global installation is needed.
+When nox is missing, this file creates a project-local environment ``.venv-nox/``
+with the pinned nox and uv, and re-runs itself there. Every session installs its
+packages from ``constraints.txt`` (exact versions) into its own environment.
+
+    python3 noxfile.py -s build     # website and PDFs of the demo network
+    python3 noxfile.py -s tests     # the whole test suite
+    python3 noxfile.py -s preview   # live preview while editing
+    python3 noxfile.py -s lint      # ruff and mypy
+    python3 noxfile.py -s lock      # regenerate constraints.txt
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+BOOTSTRAP_ENV = ROOT / ".venv-nox"
+CONSTRAINTS = ROOT / "constraints.txt"
+PYPROJECT = ROOT / "pyproject.toml"
+BUILD_DIR = ROOT / "_build"
+
+
+def _bootstrap() -> None:
+    """Create .venv-nox with the pinned nox and uv, then re-run this file inside it."""
+    bindir = BOOTSTRAP_ENV / ("Scripts" if os.name == "nt" else "bin")
+    python = bindir / ("python.exe" if os.name == "nt" else "python")
+    if not python.exists():
+        print("Richte einmalig die Arbeitsumgebung .venv-nox ein (nox und uv) …", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(BOOTSTRAP_ENV)
+    marker = BOOTSTRAP_ENV / ".constraints"
+    wanted = CONSTRAINTS.read_text(encoding="utf-8")
+    if not marker.exists() or marker.read_text(encoding="utf-8") != wanted:
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+             "-c", str(CONSTRAINTS), "nox", "uv"],
+            check=True,
+        )  # fmt: skip
+        marker.write_text(wanted, encoding="utf-8")
+    os.execv(str(python), [str(python), str(Path(__file__).resolve()), *sys.argv[1:]])
+
+
+try:
+    import nox
+except ImportError:
+    if __name__ == "__main__":
+        _bootstrap()
+    raise
+
+nox.needs_version = ">=2025.10"
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["build", "tests"]
+
+
+def _install(session: nox.Session, *groups: str) -> None:
+    """Install dependency groups of pyproject.toml, pinned by constraints.txt."""
+    requirements = nox.project.dependency_groups(nox.project.load_toml(PYPROJECT), *groups)
+    session.install("-c", str(CONSTRAINTS), *requirements)
+
+
+def _sphinx_build(session: nox.Session, builder: str, outdir: Path, *extra: str) -> None:
+    session.run(
+        "sphinx-build", "-b", builder, "-W", "--keep-going", "-n", "-q",
+        "-d", str(BUILD_DIR / "doctrees"), *extra, str(ROOT), str(outdir),
+    )  # fmt: skip
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Build the demo network: the website (warnings are errors)."""
+    _install(session, "docs")
+    html = BUILD_DIR / "html"
+    _sphinx_build(session, "html", html, *session.posargs)
+    session.log(f"Website: {html / 'index.html'}")
+    session.log(f"Need-Daten: {html / 'needs.json'}")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the whole test suite (unit tests, test roots, builds of the demo network)."""
+    _install(session, "docs", "test")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(default=False)
+def preview(session: nox.Session) -> None:
+    """Live preview at http://127.0.0.1:8000 while editing pages."""
+    _install(session, "docs", "preview")
+    session.run(
+        "sphinx-autobuild", "--host", "127.0.0.1", "--port", "8000",
+        "--ignore", "**/_generiert/**", str(ROOT), str(BUILD_DIR / "preview"), *session.posargs,
+    )  # fmt: skip
+
+
+@nox.session(default=False)
+def lint(session: nox.Session) -> None:
+    """Style and type checks of the extension and tests."""
+    _install(session, "lint", "docs", "test")
+    session.run("ruff", "check", "ext", "tests", "noxfile.py", "conf.py")
+    session.run("ruff", "format", "--check", "ext", "tests", "noxfile.py", "conf.py")
+    session.run("mypy")
+
+
+@nox.session(default=False)
+def lock(session: nox.Session) -> None:
+    """Regenerate constraints.txt from the dependency groups in pyproject.toml."""
+    session.install("-c", str(CONSTRAINTS), "uv")
+    groups = nox.project.load_toml(PYPROJECT)["dependency-groups"]
+    args = [a for g in groups for a in ("--group", g)]
+    session.run(
+        "uv", "pip", "compile", "--python-version", "3.11", "--no-header", "--no-annotate",
+        *args, "-o", str(CONSTRAINTS), str(PYPROJECT),
+    )  # fmt: skip
+
+
+if __name__ == "__main__":
+    nox.main()
