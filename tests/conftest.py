@@ -1,0 +1,84 @@
+"""Shared fixtures: Sphinx test roots and one build of the real demo network."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from sphinx.application import Sphinx
+from sphinx.util.console import strip_colors
+
+pytest_plugins = ["sphinx.testing.fixtures"]
+collect_ignore = ["roots"]
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    """Where sphinx.testing finds the test roots (``tests/roots/test-<name>``)."""
+    return Path(__file__).parent / "roots"
+
+
+def warnings_of(app: Sphinx) -> str:
+    """The warnings of a test app, without colours and with ``<srcdir>`` for the source path."""
+    text = strip_colors(app.warning.getvalue())  # type: ignore[attr-defined]
+    return text.replace(str(app.srcdir), "<srcdir>")
+
+
+def soup(path: Path) -> BeautifulSoup:
+    """Parse an HTML file."""
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def text_of(element: Any) -> str:
+    """Visible text of an HTML element, single-spaced, without spaces before punctuation."""
+    return re.sub(r"\s+([:,.;])", r"\1", element.get_text(" ", strip=True))
+
+
+def load_needs(outdir: Path) -> dict[str, dict[str, Any]]:
+    """The needs of the current version in ``needs.json``."""
+    data = json.loads((outdir / "needs.json").read_text(encoding="utf-8"))
+    needs: dict[str, dict[str, Any]] = data["versions"][data["current_version"]]["needs"]
+    return needs
+
+
+@dataclass
+class DemoBuild:
+    """Result of building the real demo network."""
+
+    srcdir: Path
+    outdir: Path
+    warnings: str
+    needs: dict[str, dict[str, Any]]
+
+    def page(self, docname: str) -> BeautifulSoup:
+        return soup(self.outdir / f"{docname}.html")
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoBuild]:
+    """Build the demo network once per test session (html, warnings collected)."""
+    out = tmp_path_factory.mktemp("demo")
+    warning = StringIO()
+    app = Sphinx(
+        srcdir=REPO,
+        confdir=REPO,
+        outdir=out / "html",
+        doctreedir=out / "doctrees",
+        buildername="html",
+        status=StringIO(),
+        warning=warning,
+        freshenv=True,
+        confoverrides={"nitpicky": True},
+    )
+    app.build(force_all=True)
+    text = re.sub(r"\x1b\[[0-9;]*m", "", warning.getvalue())
+    yield DemoBuild(srcdir=REPO, outdir=out / "html", warnings=text, needs=load_needs(out / "html"))
