@@ -15,9 +15,12 @@ from . import config as handbook_config
 from .catalog_pages import generate_catalog_pages
 from .context import load_context
 from .metamodel import load_metamodel, needs_config
+from .doccontrol import setup_doccontrol
+from .model_docs import setup_model_docs
 from .need_display import setup_need_display
 from .overview import setup_overview
 from .reporting import log_problems
+from .site import setup_site
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -62,6 +65,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("config-inited", _add_static_path)
     setup_overview(app)
     setup_need_display(app)
+    setup_model_docs(app)
+    setup_doccontrol(app)
+    setup_site(app)
     return {"version": __version__, "env_version": 1, "parallel_read_safe": False, "parallel_write_safe": True}
 
 

@@ -144,19 +144,18 @@ def load_catalog(path: Path, model: Metamodel) -> tuple[Catalog | None, list[Pro
     levels = model.vocabularies["ebene"]
     seen: dict[str, int | None] = {}
     areas: list[Area] = []
-    search_from = 1
+    cursor = 0  # line of the last item found; items are searched below it
     for raw_area in src.data.get("bereich", []):
         area_code = src.text_value(raw_area, "kennung", required=True, where="bereich")
-        area_line = src.line("kennung", area_code, search_from)
-        search_from = area_line or search_from
+        cursor = src.line("kennung", area_code, cursor + 1) or cursor
         src.check_keys(raw_area, _AREA_KEYS, "bereich")
         level = src.choice(raw_area, "ebene", levels)
         reqs: list[Requirement] = []
         for raw_req in raw_area.get("anforderung", []):
             src.check_keys(raw_req, _REQ_KEYS, "bereich.anforderung")
             number = src.text_value(raw_req, "nummer", required=True, where="bereich.anforderung")
-            line = src.line("nummer", number, search_from)
-            search_from = line or search_from
+            line = src.line("nummer", number, cursor + 1)
+            cursor = line or cursor
             title = src.text_value(raw_req, "titel", required=True, where="bereich.anforderung")
             if not number or not title:
                 continue
