@@ -21,6 +21,7 @@ from .need_display import setup_need_display
 from .overview import setup_overview
 from .reporting import log_problems
 from .site import setup_site
+from .theme_i18n import setup_theme_i18n
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -68,6 +69,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_model_docs(app)
     setup_doccontrol(app)
     setup_site(app)
+    setup_theme_i18n(app)
     return {"version": __version__, "env_version": 1, "parallel_read_safe": False, "parallel_write_safe": True}
 
 
