@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from . import config as handbook_config
 from .catalog_pages import generate_catalog_pages
 from .context import load_context
+from .dependencies import setup_dependencies
 from .metamodel import load_metamodel, needs_config
 from .doccontrol import setup_doccontrol
 from .model_docs import setup_model_docs
@@ -64,6 +65,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", attach_context)
     app.add_css_file("qm-handbook.css")
     app.connect("config-inited", _add_static_path)
+    setup_dependencies(app)
     setup_overview(app)
     setup_need_display(app)
     setup_model_docs(app)
