@@ -85,8 +85,10 @@ def build(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the whole test suite (unit tests, test roots, builds of the demo network)."""
-    _install(session, "docs", "test")
+    """Run the whole test suite: style and type checks, then pytest (units, test roots, demo builds)."""
+    _install(session, "docs", "test", "lint")
+    if not session.posargs:
+        _lint(session)
     session.run("pytest", *session.posargs)
 
 
@@ -104,8 +106,13 @@ def preview(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """Style and type checks of the extension and tests."""
     _install(session, "lint", "docs", "test")
-    session.run("ruff", "check", "ext", "tests", "noxfile.py", "conf.py")
-    session.run("ruff", "format", "--check", "ext", "tests", "noxfile.py", "conf.py")
+    _lint(session)
+
+
+def _lint(session: nox.Session) -> None:
+    paths = ["ext", "tests", "noxfile.py", "conf.py"]
+    session.run("ruff", "check", *paths)
+    session.run("ruff", "format", "--check", *paths)
     session.run("mypy")
 
 

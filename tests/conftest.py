@@ -43,6 +43,13 @@ def text_of(element: Any) -> str:
     return re.sub(r"\s+([:,.;])", r"\1", element.get_text(" ", strip=True))
 
 
+def need_card(page: BeautifulSoup, need_id: str) -> Any:
+    """The rendered card (a table element carrying the need ID) of one need."""
+    card = page.find(id=need_id)
+    assert card is not None, need_id
+    return card if card.name == "table" else card.find_parent("table")
+
+
 def load_needs(outdir: Path) -> dict[str, dict[str, Any]]:
     """The needs of the current version in ``needs.json``."""
     data = json.loads((outdir / "needs.json").read_text(encoding="utf-8"))

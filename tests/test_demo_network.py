@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, DemoBuild, text_of
+from conftest import REPO, DemoBuild, need_card, text_of
 from qm_handbook.catalog import load_catalogs
 from qm_handbook.institutions import load_institutions, load_network
 from qm_handbook.metamodel import load_metamodel
@@ -66,14 +66,17 @@ def test_institution_pages_exist_and_link_back_to_the_catalog(demo: DemoBuild, i
     for source in folder.rglob("*.md"):
         rel = source.relative_to(REPO).with_suffix(".html")
         assert (demo.outdir / rel).exists(), rel
-    statements = [v for v in demo.needs.values() if v["type"] == "umsetzung" and v["docname"].startswith(f"institutions/{institution.slug}/")]
-    for need in statements[:5]:
-        page = demo.page(need["docname"])
-        card = page.find(id=need["id"])
-        assert card is not None
+    statements = [
+        v
+        for v in demo.needs.values()
+        if v["type"] == "umsetzung" and v["docname"].startswith(f"institutions/{institution.slug}/")
+    ]
+    pages = {docname: demo.page(docname) for docname in {n["docname"] for n in statements}}
+    for need in statements:
+        card = need_card(pages[need["docname"]], need["id"])
         target = need["setzt_um"][0]
-        links = [a["href"] for a in card.find_parent("table").select("a[href]")]
-        assert any(f"katalog/_generiert/" in h and h.endswith(f"#{target}") for h in links), links
+        links = [a["href"] for a in card.select("a[href]")]
+        assert any("katalog/_generiert/" in h and h.endswith(f"#{target}") for h in links), links
 
 
 def test_each_need_type_renders_with_german_labels(demo: DemoBuild) -> None:
@@ -88,7 +91,7 @@ def test_each_need_type_renders_with_german_labels(demo: DemoBuild) -> None:
     }
     for type_name, labels in expected_labels.items():
         need = next(v for v in demo.needs.values() if v["type"] == type_name)
-        card = demo.page(need["docname"]).find(id=need["id"]).find_parent("table")
+        card = need_card(demo.page(need["docname"]), need["id"])
         text = text_of(card)
         for label in labels:
             assert label in text, (type_name, label)

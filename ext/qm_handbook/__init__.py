@@ -15,8 +15,8 @@ from . import config as handbook_config
 from .catalog_pages import generate_catalog_pages
 from .context import load_context
 from .dependencies import setup_dependencies
-from .metamodel import load_metamodel, needs_config
 from .doccontrol import setup_doccontrol
+from .metamodel import load_metamodel, needs_config
 from .model_docs import setup_model_docs
 from .need_display import setup_need_display
 from .overview import setup_overview

@@ -10,6 +10,7 @@ same problems can be shown by Sphinx, by the command line check and in tests.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,10 +50,8 @@ class Problem:
             return self.docname or ""
         path = self.file
         if root is not None:
-            try:
+            with contextlib.suppress(ValueError):
                 path = self.file.relative_to(root)
-            except ValueError:
-                pass
         return f"{path}:{self.line}" if self.line else str(path)
 
 

@@ -106,8 +106,12 @@ def load_institution(path: Path, regions: set[str]) -> tuple[Institution | None,
     for name, allowed in _TABLE_KEYS.items():
         table = data.get(name, {})
         if not isinstance(table, dict):
-            src._add("bad_value", f"„{name}“ muss eine Tabelle sein.", f"Schreiben Sie [{name}] in eine eigene Zeile.",
-                     line=src.line(name))
+            src._add(
+                "bad_value",
+                f"„{name}“ muss eine Tabelle sein.",
+                f"Schreiben Sie [{name}] in eine eigene Zeile.",
+                line=src.line(name),
+            )
             table = {}
         src.check_keys(table, allowed, name)
         tables[name] = table

@@ -197,12 +197,9 @@ def needs_config(model: Metamodel) -> dict[str, Any]:
             }
             for t in model.types.values()
         ],
-        "needs_fields": {
-            f.name: {"description": f.label, "nullable": True} for f in model.fields.values()
-        },
+        "needs_fields": {f.name: {"description": f.label, "nullable": True} for f in model.fields.values()},
         "needs_links": {
-            link.name: {"outgoing": link.outgoing, "incoming": link.incoming}
-            for link in model.links.values()
+            link.name: {"outgoing": link.outgoing, "incoming": link.incoming} for link in model.links.values()
         },
         "needs_layouts": {"qm": need_layout(model)},
         "needs_default_layout": "qm",

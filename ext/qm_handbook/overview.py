@@ -12,7 +12,7 @@ dependencies, so editing ``einrichtung.toml`` re-renders them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx import addnodes
@@ -34,7 +34,7 @@ def _doc_link(docname: str, text: str) -> addnodes.pending_xref:
     ref = addnodes.pending_xref(
         "", refdomain="std", reftype="doc", reftarget=f"/{docname}", refexplicit=True, refwarn=True
     )
-    ref += nodes.inline(text, text)
+    ref.append(nodes.inline(text, text))
     return ref
 
 
@@ -77,7 +77,11 @@ class SteckbriefDirective(SphinxDirective):
             )
             return []
         self.env.note_dependency(str(inst.path))
-        region = next((r.name for r in ctx.network.regions if r.code == inst.region), inst.region) if ctx.network else inst.region
+        region = (
+            next((r.name for r in ctx.network.regions if r.code == inst.region), inst.region)
+            if ctx.network
+            else inst.region
+        )
         rows = [
             ("Kürzel", inst.code),
             ("Art der Einrichtung", inst.kind),
@@ -127,7 +131,6 @@ class EinrichtungenDirective(SphinxDirective):
     """One card per institution, grouped by regional network."""
 
     has_content = False
-    option_spec: ClassVar[dict[str, object]] = {}  # type: ignore[misc]
 
     def run(self) -> list[nodes.Node]:
         ctx = get_context(self.env)

@@ -30,7 +30,9 @@ GERMAN: dict[str, str] = {
     "Made with ": "Erstellt mit ",
     '<a href="https://www.sphinx-doc.org/">Sphinx</a> and ': '<a href="https://www.sphinx-doc.org/">Sphinx</a> und ',
     "Last updated on %(last_updated)s": "Zuletzt aktualisiert am %(last_updated)s",
-    "Please activate JavaScript to enable the search functionality.": "Bitte aktivieren Sie JavaScript, um die Suche zu nutzen.",
+    "Please activate JavaScript to enable the search functionality.": (
+        "Bitte aktivieren Sie JavaScript, um die Suche zu nutzen."
+    ),
     "Error": "Fehler",
     "Index": "Stichwortverzeichnis",
     "Versions": "Versionen",

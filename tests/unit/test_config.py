@@ -23,5 +23,5 @@ def test_today_without_setting_and_epoch() -> None:
 
 @pytest.mark.parametrize(("setting", "env"), [("27.11.2026", {}), ("", {"SOURCE_DATE_EPOCH": "gestern"})])
 def test_bad_values_give_german_messages(setting: str, env: dict[str, str]) -> None:
-    with pytest.raises(ValueError, match="JJJJ-MM-TT|ganze Zahl"):
+    with pytest.raises(ValueError, match=r"JJJJ-MM-TT|ganze Zahl"):
         resolve_as_of(setting, env)
