@@ -18,6 +18,7 @@ from .dependencies import setup_dependencies
 from .doccontrol import setup_doccontrol
 from .metamodel import load_metamodel, needs_config
 from .model_docs import setup_model_docs
+from .navigation import setup_navigation
 from .need_display import setup_need_display
 from .overview import setup_overview
 from .reporting import log_problems
@@ -72,6 +73,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_doccontrol(app)
     setup_site(app)
     setup_theme_i18n(app)
+    setup_navigation(app)
     return {"version": __version__, "env_version": 1, "parallel_read_safe": False, "parallel_write_safe": True}
 
 

@@ -39,6 +39,13 @@ class HandbookConfig:
             "help": "Stichtag JJJJ-MM-TT für alle Datumsvergleiche; leer: SOURCE_DATE_EPOCH oder heute",
         },
     )
+    navigation: str = field(
+        default="aktuell",
+        metadata={
+            "rebuild": "html",
+            "help": "Seitenleiste: „aktuell“ zeigt nur die Seiten der aktuellen Einrichtung, „alle“ jede Seite",
+        },
+    )
 
 
 def register(app: Sphinx) -> None:
