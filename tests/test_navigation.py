@@ -90,6 +90,7 @@ def sample_pages(app: Sphinx) -> list[str]:
         app.config.root_doc,
         "handbook/netzwerk/treffen/index",
         "institutions/index",
+        f"institutions/_regionen/{last.region}",
         f"{ctx.docname_prefix(first)}index",
         f"{ctx.docname_prefix(last)}anforderungen/e1",
         f"{ctx.docname_prefix(last)}nachweise",
