@@ -16,6 +16,7 @@ from .catalog_pages import generate_catalog_pages
 from .context import load_context
 from .dependencies import setup_dependencies
 from .doccontrol import setup_doccontrol
+from .incremental import setup_incremental
 from .metamodel import load_metamodel, needs_config
 from .model_docs import setup_model_docs
 from .navigation import setup_navigation
@@ -76,6 +77,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_theme_i18n(app)
     setup_navigation(app)
     setup_regions(app)
+    setup_incremental(app)
     return {"version": __version__, "env_version": 1, "parallel_read_safe": False, "parallel_write_safe": True}
 
 
