@@ -25,6 +25,7 @@ from .overview import setup_overview
 from .regions import setup_regions
 from .reporting import log_problems
 from .site import setup_site
+from .speedups import setup_speedups
 from .theme_i18n import setup_theme_i18n
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     """Register the extension: orchestration only, features register themselves."""
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_needs")
+    setup_speedups(app)
     handbook_config.register(app)
     # sphinx-needs loads its configuration at config-inited (priority 10 and later).
     app.connect("config-inited", apply_needs_config, priority=5)

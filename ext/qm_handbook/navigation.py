@@ -38,9 +38,6 @@ from sphinx.environment.adapters.toctree import global_toctree_for_doc
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from .config import get_config
-from .context import get_context
-
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -210,16 +207,22 @@ def build_navigation(app: Sphinx) -> SiteNavigation:
     )
     html = builder.render_partial(tree)["fragment"] if tree is not None else ""  # type: ignore[attr-defined]
     targets = {builder.get_relative_uri(NEUTRAL_DOC, doc): doc for doc in env.found_docs}
-    ctx = get_context(env)
-    roots = {f"{ctx.docname_prefix(inst)}index" for inst in ctx.institutions}
+    folder = str(getattr(app.config, "handbook_institutions_dir", "institutions")).strip("/")
+    roots = {doc for doc in env.found_docs if _is_institution_root(doc, folder)}
     blocks: list[NavBlock] = []
     for element in BeautifulSoup(html, "html.parser").find_all(["p", "ul"], recursive=False):
         if element.name == "p":
             blocks.append(NavBlock(caption_html=str(element) + "\n"))
         else:
             blocks.append(NavBlock(items=_parse_items(element, targets, roots)))
-    scope = get_config(app.config).navigation
+    scope = getattr(app.config, "handbook_navigation", "aktuell")
     return SiteNavigation(blocks=blocks, builder=builder, prune_institutions=scope != "alle")
+
+
+def _is_institution_root(docname: str, folder: str) -> bool:
+    """``<institutions_dir>/<slug>/index`` (generated folders start with ``_``)."""
+    parts = docname.split("/")
+    return len(parts) == 3 and parts[0] == folder and parts[2] == "index" and not parts[1].startswith("_")
 
 
 class _Navigation:
@@ -288,3 +291,12 @@ def setup_navigation(app: Sphinx) -> None:
     state = _Navigation()
     app.connect("builder-inited", lambda app: _wrap_furo(app, state))
     app.connect("env-updated", state.reset)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Use the navigation without the rest of the handbook (e.g. for a plain MyST baseline)."""
+    if "handbook_navigation" not in app.config:
+        app.add_config_value("handbook_navigation", "aktuell", "html", types=frozenset({str}))
+        app.add_config_value("handbook_institutions_dir", "institutions", "env", types=frozenset({str}))
+    setup_navigation(app)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
