@@ -11,6 +11,7 @@ packages from ``constraints.txt`` (exact versions) into its own environment.
     python3 noxfile.py -s preview   # live preview while editing
     python3 noxfile.py -s lint      # ruff and mypy
     python3 noxfile.py -s lock      # regenerate constraints.txt
+    python3 noxfile.py -s bench     # benchmark synthetic networks (-- 8 32 130)
 """
 
 from __future__ import annotations
@@ -114,6 +115,17 @@ def _lint(session: nox.Session) -> None:
     session.run("ruff", "check", *paths)
     session.run("ruff", "format", "--check", *paths)
     session.run("mypy")
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Benchmark synthetic networks (default 8, 32, 130 institutions); table into the docs."""
+    _install(session, "docs")
+    session.run(
+        "python", "-m", "qm_handbook.bench", *(session.posargs or ["8", "32", "130"]),
+        "--arbeitsordner", str(BUILD_DIR / "bench"), "--docs", str(ROOT / "handbook" / "mitarbeit" / "leistung.md"),
+        env={"PYTHONPATH": str(ROOT / "ext")},
+    )  # fmt: skip
 
 
 @nox.session(default=False)
