@@ -50,7 +50,9 @@ def test_bench_runs_and_writes_the_table(tmp_path: Path) -> None:
     assert row is not None, text
     assert (int(row.group(1)), int(row.group(2))) == (len(pages), len(needs))
     # the edited statement is visible after the incremental run
-    assert "Neu: " in (out / "institutions" / "einrichtung-001" / "anforderungen" / "e1.html").read_text(encoding="utf-8")
+    assert "Neu: " in (out / "institutions" / "einrichtung-001" / "anforderungen" / "e1.html").read_text(
+        encoding="utf-8"
+    )
     plain = work / "n2-plain" / "_build" / "html"
     assert not (plain / "needs.json").exists()
     plain_pages = [p for p in plain.rglob("*.html") if str(p.relative_to(plain)) not in EXTRA_PAGES]

@@ -23,7 +23,7 @@ ROOT = Path(__file__).parent / "roots" / "test-incremental"
 _RANDOM = re.compile(r"SNCB-[0-9a-f-]{8,}")
 
 
-def build(src: Path, out: Path) -> tuple[Sphinx, set[str]]:
+def build(src: Path, out: Path, parallel: int = 0) -> tuple[Sphinx, set[str]]:
     """Build ``src`` into ``out``; return the app and the pages it wrote."""
     written: set[str] = set()
     with docutils_namespace():
@@ -35,6 +35,7 @@ def build(src: Path, out: Path) -> tuple[Sphinx, set[str]]:
             buildername="html",
             status=StringIO(),
             warning=StringIO(),
+            parallel=parallel,
         )
         app.connect("html-page-context", lambda app, pagename, *args: written.add(pagename))
         app.build()
@@ -131,3 +132,19 @@ def test_pages_to_rewrite_follows_links_both_ways() -> None:
 def test_pages_to_rewrite_nothing_changed() -> None:
     same = {"N1": _print("nachweise", "a", "U1")}
     assert pages_to_rewrite(same, dict(same), {"N1": "nachweise"}, {}, {}, {"tabelle"}) == set()
+
+
+def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
+    """Reading with two processes merges the handbook's bookkeeping and gives the same pages."""
+    shutil.copytree(ROOT, tmp_path / "a")
+    shutil.copytree(ROOT, tmp_path / "b")
+    serial, _ = build(tmp_path / "a", tmp_path / "serial")
+    parallel, _ = build(tmp_path / "b", tmp_path / "parallel", parallel=2)
+    assert parallel.is_parallel_allowed("read")
+    assert pages(tmp_path / "serial" / "html") == pages(tmp_path / "parallel" / "html")
+    assert (tmp_path / "serial" / "html" / "needs.json").read_bytes() == (
+        tmp_path / "parallel" / "html" / "needs.json"
+    ).read_bytes()
+    for attr in ("qm_needs_views", "qm_need_role_refs"):
+        assert getattr(parallel.env, attr) == getattr(serial.env, attr), attr
+    assert parallel.env.qm_needs_views == {"tabelle"}

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, NavigableString
-from conftest import REPO, DemoBuild
 from furo.navigation import get_navigation_tree
 from sphinx.application import Sphinx
+from sphinx.util.docutils import docutils_namespace
 
+from conftest import REPO, DemoBuild
 from qm_handbook.context import get_context
 from qm_handbook.navigation import TOGGLE_LABEL, build_navigation
 
@@ -29,16 +30,16 @@ pytestmark = pytest.mark.demo
 def loaded(demo: DemoBuild) -> Iterator[Sphinx]:
     """A Sphinx app on the demo build's environment (nothing is re-read or written)."""
     out = demo.outdir.parent
-    app = Sphinx(
-        srcdir=REPO,
-        confdir=REPO,
-        outdir=out / "html",
-        doctreedir=out / "doctrees",
-        buildername="html",
-        status=StringIO(),
-        warning=StringIO(),
-    )
-    yield app
+    with docutils_namespace():
+        yield Sphinx(
+            srcdir=REPO,
+            confdir=REPO,
+            outdir=out / "html",
+            doctreedir=out / "doctrees",
+            buildername="html",
+            status=StringIO(),
+            warning=StringIO(),
+        )
 
 
 def furo_navigation(app: Sphinx, docname: str) -> str:

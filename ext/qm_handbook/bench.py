@@ -161,9 +161,14 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[int, tuple[Result, Result]] = {}
     for count in args.anzahl:
         print(f"… {count} Einrichtungen", flush=True)
-        results[count] = (measure(args.arbeitsordner, count, plain=False), measure(args.arbeitsordner, count, plain=True))
+        results[count] = (
+            measure(args.arbeitsordner, count, plain=False),
+            measure(args.arbeitsordner, count, plain=True),
+        )
         print(table(results), flush=True)
-    text = f"Gemessen auf: {machine()}\n\nBefehl: `python3 noxfile.py -s bench -- {' '.join(map(str, args.anzahl))}`\n\n"
+    text = (
+        f"Gemessen auf: {machine()}\n\nBefehl: `python3 noxfile.py -s bench -- {' '.join(map(str, args.anzahl))}`\n\n"
+    )
     text += table(results)
     print(text)
     if args.docs:

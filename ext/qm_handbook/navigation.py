@@ -181,10 +181,10 @@ def _parse_items(ul: Tag, targets: dict[str, str], roots: set[str]) -> list[NavI
         uri, hash_, anchor = raw.partition("#")
         target = targets.get(uri)
         child_ul = li.find("ul", recursive=False)
-        classes = [c for c in li.get("class", []) if c != "current"]
+        classes = [c for c in li.get_attribute_list("class") if c and c != "current"]
         item = NavItem(
             li_class=" ".join(classes),
-            a_class=" ".join(c for c in link.get("class", []) if c != "current"),
+            a_class=" ".join(c for c in link.get_attribute_list("class") if c and c != "current"),
             target=target,
             anchor=hash_ + anchor if target is not None else "",
             href=raw,
@@ -241,7 +241,7 @@ class _Navigation:
 
 
 def _furo_listener(app: Sphinx) -> Any:
-    import furo
+    import furo  # type: ignore[import-untyped]
 
     handler = getattr(furo, "_html_page_context", None)
     for listener in app.events.listeners.get("html-page-context", []):

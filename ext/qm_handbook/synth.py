@@ -115,7 +115,14 @@ def members(count: int, rng: random.Random) -> list[Member]:
     for number in range(1, count + 1):
         place = f"{rng.choice(_PLACES)} {number}"
         kind = rng.choice(_KINDS)
-        result.append(Member(f"einrichtung-{number:03d}", f"E{number:03d}", f"{kind} {place}", f"r{(number - 1) // REGION_SIZE + 1:02d}"))
+        result.append(
+            Member(
+                f"einrichtung-{number:03d}",
+                f"E{number:03d}",
+                f"{kind} {place}",
+                f"r{(number - 1) // REGION_SIZE + 1:02d}",
+            )
+        )
     return result
 
 
@@ -125,13 +132,14 @@ def institution_pages(m: Member, catalog: Catalog, rng: random.Random) -> dict[s
     c = m.code
     proc_ids = [f"{c}_PR_{key}" for key, _t, _k in _PROCESSES]
     toc = "leitbild\norganisation\nprozesse\nanforderungen/index\nnachweise/index\nmassnahmen\naudits\n"
+    intro = filler(rng, 5)
     pages["index.md"] = (
-        f"{_FRONT}# {m.name}\n\n```{{qm-steckbrief}}\n```\n\n{filler(rng, 5)}\n\n{F}{{toctree}}\n:maxdepth: 1\n\n{toc}{F}\n"
+        f"{_FRONT}# {m.name}\n\n```{{qm-steckbrief}}\n```\n\n{intro}\n\n{F}{{toctree}}\n:maxdepth: 1\n\n{toc}{F}\n"
     )
     pages["leitbild.md"] = f"{_FRONT}# Leitbild\n\n{filler(rng, 6)}\n\n## Qualitätsverständnis\n\n{filler(rng, 5)}\n"
     pages["organisation.md"] = f"{_FRONT}# Organisation\n\n{filler(rng, 6)}\n\n## Zuständigkeiten\n\n{filler(rng, 4)}\n"
     text = f"{_FRONT}# Prozesslandkarte\n\n{filler(rng, 3)}\n\n"
-    for (key, title, kind), pid in zip(_PROCESSES, proc_ids, strict=True):
+    for (_key, title, kind), pid in zip(_PROCESSES, proc_ids, strict=True):
         opts = {"prozessart": kind, "status": "freigegeben", "verantwortlich": rng.choice(_ROLES)}
         text += need("prozess", title, pid, opts, filler(rng, 3))
     pages["prozesse.md"] = text
@@ -160,17 +168,29 @@ def institution_pages(m: Member, catalog: Catalog, rng: random.Random) -> dict[s
     for part in range(parts):
         text = f"{_FRONT}# Nachweise, Teil {part + 1}\n\n{filler(rng, 2)}\n\n"
         for number, sid in enumerate(statements[part * per : (part + 1) * per], start=part * per + 1):
-            opts = {"belegt": sid, "nachweisart": rng.choice(["Dokument", "Aufzeichnung"]), "status": "freigegeben",
-                    "verantwortlich": rng.choice(_ROLES), "erhoben_am": f"2026-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
-                    "sichtbarkeit": rng.choice(["öffentlich", "intern"]), "ablage": f"QM-Laufwerk/{number:02d}.pdf"}  # fmt: skip
-            text += need("nachweis", f"Nachweis {number}: {rng.choice(_OBJECTS)}", f"{c}_NW_{number:02d}", opts, filler(rng, 1))
+            opts = {
+                "belegt": sid,
+                "nachweisart": rng.choice(["Dokument", "Aufzeichnung"]),
+                "status": "freigegeben",
+                "verantwortlich": rng.choice(_ROLES),
+                "erhoben_am": f"2026-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+                "sichtbarkeit": rng.choice(["öffentlich", "intern"]),
+                "ablage": f"QM-Laufwerk/{number:02d}.pdf",
+            }
+            text += need(
+                "nachweis", f"Nachweis {number}: {rng.choice(_OBJECTS)}", f"{c}_NW_{number:02d}", opts, filler(rng, 1)
+            )
         pages[f"nachweise/teil-{part + 1}.md"] = text
     findings = [f"{c}_BF_{i:02d}" for i in range(1, 5)]
     text = f"{_FRONT}# Interne Audits und Managementbewertung\n\n{filler(rng, 4)}\n\n"
     for i, bid in enumerate(findings):
-        opts = {"betrifft": rng.choice(statements), "befundart": ["Abweichung", "Hinweis", "Verbesserungspotenzial", "Stärke"][i],
-                "status": rng.choice(["offen", "in Bearbeitung", "geschlossen"]), "audit": "Internes Audit 2026",
-                "festgestellt_am": "2026-10-14"}  # fmt: skip
+        opts = {
+            "betrifft": rng.choice(statements),
+            "befundart": ["Abweichung", "Hinweis", "Verbesserungspotenzial", "Stärke"][i],
+            "status": rng.choice(["offen", "in Bearbeitung", "geschlossen"]),
+            "audit": "Internes Audit 2026",
+            "festgestellt_am": "2026-10-14",
+        }
         text += need("befund", f"Befund {i + 1}: {rng.choice(_OBJECTS)}", bid, opts, filler(rng, 2))
     pages["audits.md"] = text
     text = f"{_FRONT}# Maßnahmenplan\n\n{filler(rng, 3)}\n\n"
@@ -180,7 +200,9 @@ def institution_pages(m: Member, catalog: Catalog, rng: random.Random) -> dict[s
                 "quelle": rng.choice(["internes Audit", "Befragung", "Managementbewertung"])}  # fmt: skip
         if i <= len(findings) - 1:
             opts["behebt"] = findings[i - 1]
-        text += need("massnahme", f"Maßnahme {i}: {rng.choice(_OBJECTS)} verbessern", f"{c}_MA_{i:02d}", opts, filler(rng, 2))
+        text += need(
+            "massnahme", f"Maßnahme {i}: {rng.choice(_OBJECTS)} verbessern", f"{c}_MA_{i:02d}", opts, filler(rng, 2)
+        )
     pages["massnahmen.md"] = text
     return pages
 
@@ -193,7 +215,7 @@ def einrichtung_toml(m: Member, catalog: Catalog, rng: random.Random) -> str:
         f'zielgruppen = ["Erwachsene", "Familien"]\n\n[adresse]\nstrasse = "Hauptstraße {rng.randint(1, 99)}"\n'
         f'plz = "0{rng.randint(1000, 9999)}"\nort = "{m.name.split()[-2]}"\n\n[zertifizierung]\n'
         f'stelle = "Zertifizierungsstelle (fiktiv)"\nzertifikat_gueltig_bis = {year}-06-30\n'
-        f"naechstes_audit = {year}-03-15\n\n[handbuch]\nversion = \"1.0\"\nfreigegeben_von = \"Leitung\"\n"
+        f'naechstes_audit = {year}-03-15\n\n[handbuch]\nversion = "1.0"\nfreigegeben_von = "Leitung"\n'
         f"freigegeben_am = 2026-01-15\n"
     )
 
@@ -240,7 +262,9 @@ def generate(target: Path, count: int, *, seed: int = 1, plain: bool = False) ->
         f"# Qualität im Netzwerk\n\n{filler(rng, 4)}\n\n{cards}\n{F}{{toctree}}\n:hidden:\n\n"
         f"katalog/index\n/institutions/index\n{F}\n"
     )
-    files["handbook/katalog/index.md"] = f"# Anforderungskataloge\n\n{F}{{toctree}}\n\n_generiert/{catalog.slug}/index\n{F}\n"
+    files["handbook/katalog/index.md"] = (
+        f"# Anforderungskataloge\n\n{F}{{toctree}}\n\n_generiert/{catalog.slug}/index\n{F}\n"
+    )
     regionen = "```{qm-regionen}\n```\n" if not plain else f"{F}{{toctree}}\n:hidden:\n\n" + "\n".join(
         f"_regionen/{r}" for r in regions) + f"\n{F}\n"  # fmt: skip
     files["institutions/index.md"] = f"# Einrichtungen\n\n{filler(rng, 2)}\n\n{regionen}"
@@ -250,10 +274,11 @@ def generate(target: Path, count: int, *, seed: int = 1, plain: bool = False) ->
         files.update({f"{gen}/{a.code.lower()}.md": render_area(catalog, a) for a in catalog.areas})
         for r in regions:
             group = [m for m in people if m.region == r]
+            names = "".join(f"- {m.name}\n" for m in group)
+            links = "".join(f"/institutions/{m.slug}/index\n" for m in group)
             files[f"institutions/_regionen/{r}.md"] = (
-                f"# Regionalnetzwerk {r[1:]}\n\n" + "".join(f"- {m.name}\n" for m in group)
-                + f"\n{F}{{toctree}}\n:hidden:\n\n" + "".join(f"/institutions/{m.slug}/index\n" for m in group) + f"{F}\n"
-            )  # fmt: skip
+                f"# Regionalnetzwerk {r[1:]}\n\n{names}\n{F}{{toctree}}\n:hidden:\n\n{links}{F}\n"
+            )
     for m in people:
         files[f"institutions/{m.slug}/einrichtung.toml"] = einrichtung_toml(m, catalog, rng)
         for name, text in institution_pages(m, catalog, rng).items():
