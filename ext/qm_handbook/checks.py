@@ -404,10 +404,13 @@ def statement_links(model: Metamodel) -> dict[str, LinkDef]:
     return found
 
 
-def suspect_reason(need: NeedDict, ctx: HandbookContext) -> str | None:
-    """Why a statement must be checked again (None: confirmed against the current text)."""
+def suspect_reason(need: NeedDict, ctx: HandbookContext, links: dict[str, LinkDef] | None = None) -> str | None:
+    """Why a statement must be checked again (None: confirmed against the current text).
+
+    :param links: :func:`statement_links` of the model (computed when not given)
+    """
     tdef = ctx.model.types.get(str(need.get("type")))
-    link = statement_links(ctx.model).get(str(need.get("type")))
+    link = (links if links is not None else statement_links(ctx.model)).get(str(need.get("type")))
     if tdef is None or link is None or FINGERPRINT_FIELD not in tdef.fields:
         return None
     targets = _links(need, link)
@@ -444,7 +447,7 @@ def check_statements(index: NeedIndex, ctx: HandbookContext) -> Iterator[Problem
                 )
             else:
                 first[key] = need
-            reason = suspect_reason(need, ctx)
+            reason = suspect_reason(need, ctx, links)
             if reason:
                 yield _problem(
                     need,

@@ -134,13 +134,13 @@ def run_checks(app: Sphinx, builder: Builder) -> None:
 
 def collect_suspects(needs: list[dict[str, Any]], ctx: HandbookContext) -> dict[str, list[Suspect]]:
     """Statements to re-check, per institution code."""
-    types = set(statement_links(ctx.model))
+    links = statement_links(ctx.model)
     found: dict[str, list[Suspect]] = {}
     for need in needs:
-        if need["type"] not in types:
+        if need["type"] not in links:
             continue
         owner = ctx.institution_of(str(need["docname"] or ""))
-        reason = suspect_reason(need, ctx) if owner else None
+        reason = suspect_reason(need, ctx, links) if owner else None
         if owner and reason:
             found.setdefault(owner.code, []).append(
                 Suspect(id=need["id"], title=str(need["title"]), docname=str(need["docname"]), reason=reason)
