@@ -146,7 +146,7 @@ def check_fields(need: NeedDict, model: Metamodel) -> Iterator[Problem]:
                 need,
                 "bad_choice",
                 f"„{fdef.label}“ von {nid} hat den Wert „{value}“; erlaubt sind: {', '.join(fdef.vocabulary)}.",
-                suggest(str(value), fdef.vocabulary),
+                suggest(str(value), fdef.vocabulary) or "Wählen Sie einen der erlaubten Werte.",
             )
     yield from _check_status(need, tdef, model)
 
@@ -203,7 +203,7 @@ def _check_status(need: NeedDict, tdef: TypeDef, model: Metamodel) -> Iterator[P
             "bad_status",
             f"Der Status „{status}“ von {nid} ist für {tdef.title} nicht vorgesehen; erlaubt sind: "
             f"{', '.join(tdef.status)}.",
-            suggest(str(status), tdef.status),
+            suggest(str(status), tdef.status) or "Wählen Sie einen der erlaubten Werte.",
         )
         return
     for name in tdef.status_requires.get(str(status), ()):
