@@ -31,14 +31,14 @@ if TYPE_CHECKING:
     from .validate import Suspect
 
 
-class qm_zu_pruefen(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
+class qm_zu_pruefen(nodes.General, nodes.Element):  # type: ignore[misc]  # noqa: N801
     """Placeholder, replaced by the list at doctree-resolved."""
 
 
 class ZuPruefenDirective(SphinxDirective):
     """``{qm-zu-pruefen}``: statements to re-check."""
 
-    option_spec: ClassVar[dict[str, object]] = {"alle": directives.flag}  # type: ignore[misc]
+    option_spec: ClassVar[dict[str, object]] = {"alle": directives.flag}
 
     def run(self) -> list[nodes.Node]:
         ctx = get_context(self.env)

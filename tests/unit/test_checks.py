@@ -185,7 +185,9 @@ CASES: list[tuple[str, Callable[[dict[str, Need]], None], str, str, int, str]] =
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("change", "code", "docname", "line", "text"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("change", "code", "docname", "line", "text"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
 def test_bad_input_is_reported(
     ctx: HandbookContext, change: Callable[[dict[str, Need]], None], code: str, docname: str, line: int, text: str
 ) -> None:
