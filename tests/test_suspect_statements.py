@@ -8,7 +8,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from sphinx.application import Sphinx
+from sphinx.testing.util import SphinxTestApp
 
 from conftest import soup, text_of
 from qm_handbook.catalog import load_catalogs
@@ -20,12 +20,15 @@ ROOT = Path(__file__).parent / "roots" / "test-suspect"
 
 def _build(src: Path, builder: str = "dummy") -> list[str]:
     warning = StringIO()
-    app = Sphinx(src, src, src / "_build" / builder, src / "_build" / "doctrees", builder,
-                 status=StringIO(), warning=warning, freshenv=True)  # fmt: skip
-    app.build(force_all=True)
+    app = SphinxTestApp(builder, srcdir=src, freshenv=True, status=StringIO(), warning=warning)
+    try:
+        app.build(force_all=True)
+    finally:
+        app.cleanup()  # restores docutils' registries for the other tests
     text = re.sub(r"\x1b\[[0-9;]*m", "", warning.getvalue())
     assert "Traceback" not in text
-    # several apps in one process: Sphinx notes re-registered nodes; not about the sources
+    # The session-wide demo build leaves docutils registrations behind, which Sphinx
+    # notes when another app starts; those lines are not about the sources.
     return [line for line in text.splitlines() if line.strip() and "while setting up extension" not in line]
 
 
