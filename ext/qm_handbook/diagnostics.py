@@ -72,7 +72,7 @@ CODES: dict[str, Code] = {
         _code(
             "file_encoding",
             "error",
-            "Eine Datei ist nicht in UTF-8 gespeichert.",
+            "Eine Datei (Seite oder Daten-Datei) ist nicht in UTF-8 gespeichert; eine solche Seite wird ausgelassen.",
             "einrichtung.toml: Die Datei ist nicht UTF-8-kodiert. Speichern Sie sie als UTF-8.",
         ),
         _code(
