@@ -22,7 +22,9 @@ from .need_display import setup_need_display
 from .overview import setup_overview
 from .reporting import log_problems
 from .site import setup_site
+from .suspect import setup_suspect
 from .theme_i18n import setup_theme_i18n
+from .validate import setup_validate
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -72,6 +74,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_doccontrol(app)
     setup_site(app)
     setup_theme_i18n(app)
+    setup_validate(app)
+    setup_suspect(app)
     return {"version": __version__, "env_version": 1, "parallel_read_safe": False, "parallel_write_safe": True}
 
 
