@@ -66,8 +66,10 @@ EDITS = {
     # a statement's title and status change: the table, the need role and links show it
     "title-status": (
         "institutions/alpha/umsetzung.md",
-        "```{umsetzung} Jahresziele\n:id: A1_MINI_E1_2\n:setzt_um: MINI_E1_2\n:status: teilweise",
-        "```{umsetzung} Jahresziele mit Kennzahlen\n:id: A1_MINI_E1_2\n:setzt_um: MINI_E1_2\n:status: umgesetzt",
+        "```{umsetzung} Jahresziele\n:id: A1_MINI_E1_2\n:setzt_um: MINI_E1_2\n"
+        ":geprueft_gegen: 09c90b35e3ff\n:status: teilweise",
+        "```{umsetzung} Jahresziele mit Kennzahlen\n:id: A1_MINI_E1_2\n:setzt_um: MINI_E1_2\n"
+        ":geprueft_gegen: 09c90b35e3ff\n:status: umgesetzt",
     ),
     # a proof is removed
     "removed": (

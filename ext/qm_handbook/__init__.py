@@ -26,7 +26,9 @@ from .regions import setup_regions
 from .reporting import log_problems
 from .site import setup_site
 from .speedups import setup_speedups
+from .suspect import setup_suspect
 from .theme_i18n import setup_theme_i18n
+from .validate import setup_validate
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -77,6 +79,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_doccontrol(app)
     setup_site(app)
     setup_theme_i18n(app)
+    setup_validate(app)
+    setup_suspect(app)
     setup_navigation(app)
     setup_regions(app)
     setup_incremental(app)

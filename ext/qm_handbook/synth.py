@@ -155,8 +155,13 @@ def institution_pages(m: Member, catalog: Catalog, rng: random.Random) -> dict[s
             sid = f"{c}_{req.need_id}"
             statements.append(sid)
             status = rng.choices(["umgesetzt", "teilweise", "geplant"], [6, 2, 1])[0]
-            opts = {"setzt_um": req.need_id, "status": status, "verantwortlich": rng.choice(_ROLES),
-                    "beschrieben_in": proc_ids[_AREA_PROCESS.get(area.code, 0)]}  # fmt: skip
+            opts = {
+                "setzt_um": req.need_id,
+                "status": status,
+                "verantwortlich": rng.choice(_ROLES),
+                "beschrieben_in": proc_ids[_AREA_PROCESS.get(area.code, 0)],
+                "geprueft_gegen": req.fingerprint,
+            }
             text += need("umsetzung", f"{req.title} in {m.name.split()[-2]}", sid, opts, filler(rng, 4))
         pages[f"anforderungen/{area.code.lower()}.md"] = text
     parts = 4
