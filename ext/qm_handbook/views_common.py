@@ -15,7 +15,7 @@ from typing import Any
 from docutils import nodes
 
 from .coverage_model import CoverageResult, Readiness
-from .labels import css_token, format_date
+from .labels import css_token, format_date, format_percent
 
 #: ``link(docname, anchor)`` → relative URI (None when the target is unknown).
 Linker = Callable[[str, str], str | None]
@@ -29,9 +29,7 @@ def stand(result: CoverageResult) -> nodes.paragraph:
 
 def pct(value: float | None) -> str:
     """``82.5`` → ``82,5 %``; None → ``–``."""
-    if value is None:
-        return "–"
-    return f"{value:.1f}".replace(".", ",") + " %"
+    return format_percent(value)
 
 
 def number(value: float) -> str:
