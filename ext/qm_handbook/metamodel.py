@@ -165,9 +165,7 @@ def parse_metamodel(data: dict[str, Any], source: Path = METAMODEL_FILE) -> Meta
             targets=_tuple(spec["targets"]),
         )
     reports = _report_rules(data.get("reports", {}), vocabularies)
-    return Metamodel(
-        vocabularies=vocabularies, fields=fields, types=types, links=links, reports=reports, source=source
-    )
+    return Metamodel(vocabularies=vocabularies, fields=fields, types=types, links=links, reports=reports, source=source)
 
 
 _REPORT_VOCABULARIES = {
