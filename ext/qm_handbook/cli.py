@@ -41,24 +41,26 @@ def _date(value: str | None) -> str:
 def build_metrics(srcdir: Path, outdir: Path, warning: TextIO) -> dict[str, Any]:
     """Build ``srcdir`` with the dummy builder and return the result as metrics data."""
     from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace
 
     from .reports import get_result
 
     if not (srcdir / "conf.py").exists():
         raise ReportError(f"In {srcdir} liegt keine conf.py. Geben Sie mit --quelle den Ordner des Handbuchs an.")
-    app = Sphinx(
-        srcdir=srcdir,
-        confdir=srcdir,
-        outdir=outdir,
-        doctreedir=outdir / ".doctrees",
-        buildername="dummy",
-        status=io.StringIO(),
-        warning=warning,
-    )
-    app.build()
-    if app.statuscode:
-        raise ReportError("Der Bau des Handbuchs ist fehlgeschlagen; siehe die Meldungen oben.")
-    return metrics(get_result(app))
+    with docutils_namespace():  # leave no registered nodes behind when called in-process
+        app = Sphinx(
+            srcdir=srcdir,
+            confdir=srcdir,
+            outdir=outdir,
+            doctreedir=outdir / ".doctrees",
+            buildername="dummy",
+            status=io.StringIO(),
+            warning=warning,
+        )
+        app.build()
+        if app.statuscode:
+            raise ReportError("Der Bau des Handbuchs ist fehlgeschlagen; siehe die Meldungen oben.")
+        return metrics(get_result(app))
 
 
 def read_metrics(path: Path) -> dict[str, Any]:

@@ -39,6 +39,10 @@ class HandbookConfig:
             "help": "Stichtag JJJJ-MM-TT für alle Datumsvergleiche; leer: SOURCE_DATE_EPOCH oder heute",
         },
     )
+    check_report: str = field(
+        default="",
+        metadata={"rebuild": "", "help": "Datei für die Zusammenfassung der Prüfung (Meldungen je Code, JSON)"},
+    )
 
 
 def register(app: Sphinx) -> None:
