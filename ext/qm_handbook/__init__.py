@@ -21,6 +21,7 @@ from .model_docs import setup_model_docs
 from .need_display import setup_need_display
 from .overview import setup_overview
 from .reporting import log_problems
+from .reports import setup_reports
 from .site import setup_site
 from .suspect import setup_suspect
 from .theme_i18n import setup_theme_i18n
@@ -74,6 +75,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_doccontrol(app)
     setup_site(app)
     setup_theme_i18n(app)
+    setup_reports(app)
     setup_validate(app)
     setup_suspect(app)
     return {"version": __version__, "env_version": 1, "parallel_read_safe": False, "parallel_write_safe": True}
