@@ -76,7 +76,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoBuild]:
     """Build the demo network once per test session (html, warnings collected)."""
     out = tmp_path_factory.mktemp("demo")
     warning = StringIO()
-    with docutils_namespace():  # do not leak docutils registrations into later test builds
+    # docutils_namespace: forget the registered nodes afterwards, so later test apps start clean.
+    with docutils_namespace():
         app = Sphinx(
             srcdir=REPO,
             confdir=REPO,

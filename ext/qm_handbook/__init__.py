@@ -24,6 +24,7 @@ from .need_display import setup_need_display
 from .overview import setup_overview
 from .regions import setup_regions
 from .reporting import log_problems
+from .reports import setup_reports
 from .site import setup_site
 from .speedups import setup_speedups
 from .suspect import setup_suspect
@@ -79,6 +80,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_doccontrol(app)
     setup_site(app)
     setup_theme_i18n(app)
+    setup_reports(app)
     setup_validate(app)
     setup_suspect(app)
     setup_navigation(app)

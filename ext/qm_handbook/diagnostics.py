@@ -127,6 +127,13 @@ CODES: dict[str, Code] = {
             "Eine Direktive steht auf einer Seite, auf der sie nicht verwendet werden kann.",
             "institutions/x/index.md:3: „qm-steckbrief“ steht nicht im Ordner einer Einrichtung.",
         ),
+        _code(
+            "report_option",
+            "warning",
+            "Eine Option einer Auswertungs-Direktive (qm-matrix, qm-luecken …) nennt eine unbekannte "
+            "Einrichtung, Art, Anforderung oder einen unbekannten Status.",
+            "handbook/netzwerk/dashboard.md:5: „qm-luecken“: Die Einrichtung „W9“ gibt es nicht. Meinten Sie „W1“?",
+        ),
         # ---- needs (checks.py) --------------------------------------------------------
         _code(
             "missing_field",

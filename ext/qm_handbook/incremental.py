@@ -16,7 +16,8 @@ writing exactly the pages that show them:
   affected need;
 * pages with views over many needs: sphinx-needs' tables, lists, diagrams and counts,
   and every page registered with :func:`.dependencies.note_needs_view` (the handbook's
-  reports).
+  reports). A view limited to some institutions is written again only when needs of
+  those institutions or needs outside every institution (catalog, network) change.
 
 Fingerprints are computed only for needs of re-read pages, so a no-op build costs
 nothing and an edit costs time proportional to the edited page plus the pages written.
@@ -30,10 +31,11 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
-from .dependencies import needs_view_pages, note_needs_view
+from .context import get_context
+from .dependencies import needs_view_scopes, note_needs_view
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Set
+    from collections.abc import Callable, Iterable, Mapping, Set
 
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
@@ -94,7 +96,8 @@ def pages_to_rewrite(
     docname_of: Mapping[str, str],
     incoming: Mapping[str, Set[str]],
     role_refs: Mapping[str, Set[str]],
-    views: Set[str],
+    views: Mapping[str, frozenset[str] | None],
+    owner_of: Callable[[str], str | None],
 ) -> set[str]:
     """Pages that show a need that differs between ``old`` and ``new``.
 
@@ -102,8 +105,9 @@ def pages_to_rewrite(
     may have changed (the same ids on both sides where they exist); ``docname_of``
     maps every need id of the current build to its page; ``incoming`` maps
     a need id to the ids of the needs linking to it (current build); ``role_refs`` maps
-    a page to the need ids it shows through roles; ``views`` are pages with views over
-    many needs.
+    a page to the need ids it shows through roles; ``views`` maps pages with views over
+    many needs to the institutions they show (``None``: all); ``owner_of`` gives the
+    institution code of a page (``None`` outside institutions).
 
     :returns: docnames to write again (may include pages that are re-read anyway)
     """
@@ -115,7 +119,8 @@ def pages_to_rewrite(
         for side in (old.get(need_id), new.get(need_id)):
             if side is not None:
                 affected |= side.targets
-    pages: set[str] = set(views)
+    owners = {owner_of(side.docname) for i in changed for side in (old.get(i), new.get(i)) if side is not None}
+    pages = {page for page, scope in views.items() if scope is None or None in owners or not scope.isdisjoint(owners)}
     for need_id in affected:
         page = docname_of.get(need_id)
         if page is not None:
@@ -159,7 +164,13 @@ class IncrementalState:
             return []
         incoming = _incoming(needs, link_names(next(iter(needs.values()))) if needs else [])
         docname_of = {need_id: str(need["docname"]) for need_id, need in needs.items()}
-        pages = pages_to_rewrite(old, new, docname_of, incoming, _role_refs(env), needs_view_pages(env))
+        ctx = get_context(env)
+
+        def owner_of(docname: str) -> str | None:
+            inst = ctx.institution_of(docname)
+            return inst.code if inst is not None else None
+
+        pages = pages_to_rewrite(old, new, docname_of, incoming, _role_refs(env), needs_view_scopes(env), owner_of)
         for need_id in old.keys() - new.keys():
             del previous[need_id]
         previous.update(new)

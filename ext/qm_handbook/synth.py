@@ -69,6 +69,25 @@ _FRONT = (
 )
 
 
+#: The report views of an institution (as on the demo's ``stand.md`` pages).
+_STAND = (
+    "## Dashboard\n\n```{qm-dashboard}\n```\n\n## Lücken\n\n```{qm-luecken}\n```\n\n"
+    "## Offene Maßnahmen\n\n```{qm-massnahmenplan}\n:offen:\n```\n\n## Auditansicht\n\n```{qm-auditansicht}\n```\n"
+)
+#: The network's report pages (as in the demo's ``handbook/stand/``).
+_NETWORK_STAND = {
+    "handbook/stand/index.md": (
+        "# Stand im Netzwerk\n\n```{qm-reifegrad}\n```\n\n```{toctree}\n:maxdepth: 1\n\ndashboard\nmatrix\n```\n"
+    ),
+    "handbook/stand/dashboard.md": (
+        "# Netzwerk-Dashboard\n\n```{qm-dashboard}\n:netzwerk:\n```\n\n## Überfällige Maßnahmen\n\n"
+        "```{qm-massnahmenplan}\n:einrichtung: alle\n:ueberfaellig:\n```\n\n## Downloads\n\n```{qm-exporte}\n```\n"
+    ),
+    "handbook/stand/matrix.md": "# Matrix: Anforderungen und Einrichtungen\n\n```{qm-matrix}\n```\n",
+}
+_REPORT_RE = re.compile(r"^(`{3,})\{qm-[a-z-]+\}[^\n]*\n(?::[a-z]+:[^\n]*\n)*\1\n", re.M)
+
+
 @dataclass(frozen=True, slots=True)
 class Member:
     """One synthetic institution."""
@@ -131,7 +150,7 @@ def institution_pages(m: Member, catalog: Catalog, rng: random.Random) -> dict[s
     pages: dict[str, str] = {}
     c = m.code
     proc_ids = [f"{c}_PR_{key}" for key, _t, _k in _PROCESSES]
-    toc = "leitbild\norganisation\nprozesse\nanforderungen/index\nnachweise/index\nmassnahmen\naudits\n"
+    toc = "leitbild\norganisation\nprozesse\nanforderungen/index\nnachweise/index\nmassnahmen\naudits\nstand\n"
     intro = filler(rng, 5)
     pages["index.md"] = (
         f"{_FRONT}# {m.name}\n\n```{{qm-steckbrief}}\n```\n\n{intro}\n\n{F}{{toctree}}\n:maxdepth: 1\n\n{toc}{F}\n"
@@ -209,6 +228,7 @@ def institution_pages(m: Member, catalog: Catalog, rng: random.Random) -> dict[s
             "massnahme", f"Maßnahme {i}: {rng.choice(_OBJECTS)} verbessern", f"{c}_MA_{i:02d}", opts, filler(rng, 2)
         )
     pages["massnahmen.md"] = text
+    pages["stand.md"] = f"{_FRONT}# Stand und Lücken\n\n{filler(rng, 2)}\n\n{_STAND}"
     return pages
 
 
@@ -265,8 +285,9 @@ def generate(target: Path, count: int, *, seed: int = 1, plain: bool = False) ->
     cards = "```{qm-einrichtungen}\n```\n" if not plain else "".join(f"- {m.code}: {m.name}\n" for m in people)
     files["handbook/index.md"] = (
         f"# Qualität im Netzwerk\n\n{filler(rng, 4)}\n\n{cards}\n{F}{{toctree}}\n:hidden:\n\n"
-        f"katalog/index\n/institutions/index\n{F}\n"
+        f"stand/index\nkatalog/index\n/institutions/index\n{F}\n"
     )
+    files.update(_NETWORK_STAND)
     files["handbook/katalog/index.md"] = (
         f"# Anforderungskataloge\n\n{F}{{toctree}}\n\n_generiert/{catalog.slug}/index\n{F}\n"
     )
@@ -294,7 +315,7 @@ def generate(target: Path, count: int, *, seed: int = 1, plain: bool = False) ->
     needs = 0
     for rel, text in files.items():
         if plain and rel.endswith(".md"):
-            text = plainify(text, types)
+            text = _REPORT_RE.sub("Auswertung (im Vergleichsprojekt ohne Needs leer).\n", plainify(text, types))
         needs += sum(1 for match in _NEED_RE.finditer(text) if match.group(2) in types)
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)
