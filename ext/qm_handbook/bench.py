@@ -8,7 +8,9 @@ needs (see :mod:`.synth`), and measures with ``sphinx-build -b html -W --keep-go
 * a no-op build (nothing changed),
 * an incremental build after editing one statement (an ``umsetzung``: title and status),
 
-each once for the handbook and once for the plain baseline. The results are printed
+each once for the handbook and once for the plain baseline. The builds run as separate
+processes with Python's bytecode cache enabled (``PYTHONDONTWRITEBYTECODE`` is removed
+for them), as in a normal installation. The results are printed
 and, with ``--docs FILE``, written as a Markdown table between the markers
 ``<!-- bench:start -->`` and ``<!-- bench:end -->`` of that page, with a description
 of the machine. Times are wall-clock seconds of one run; the machine load is recorded.
@@ -67,7 +69,9 @@ def sphinx_build(src: Path, *, fresh: bool) -> Run:
         cmd = [timer, "-v", "-o", str(report), *cmd]
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    # Measure like a normal installation: Python may cache compiled modules.
+    environ = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=environ)
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"sphinx-build fehlgeschlagen für {src}:\n{proc.stdout}\n{proc.stderr}")

@@ -13,6 +13,9 @@ with the size of the network without need:
 * Need cards: every label prefix (``Status: ``) is parsed as reStructuredText
   again for every card. The parse result depends only on the text: it is cached per
   build process and copied for each use.
+* ``needs.json``: written with :func:`json.dump`, which always uses Python's slow
+  pure-Python encoder; the same text is produced with :func:`json.dumps` (C encoder)
+  and written at once, several times faster for thousands of needs.
 * Reading: before a page is read, sphinx-needs removes the page's needs by scanning
   *all* needs. On a fresh build no page has needs yet, which made reading quadratic in
   the number of pages; pages the environment does not know yet are skipped.
@@ -49,7 +52,7 @@ def _cache_function_parsing() -> None:
     from sphinx_needs.functions.functions import DynamicFunctionParsed
 
     original = DynamicFunctionParsed.__dict__.get("from_string")
-    if getattr(original, _PATCHED, False):
+    if getattr(getattr(original, "__func__", None), _PATCHED, False):
         return
     if not isinstance(original, classmethod):
         raise _fail("DynamicFunctionParsed.from_string")
@@ -115,6 +118,30 @@ def _cache_inline_parsing() -> None:
     LayoutHandler._parse = parse  # type: ignore[method-assign]
 
 
+def _fast_needs_json() -> None:
+    import json
+    import os
+
+    from sphinx_needs.needsfile import NeedsList
+
+    original = NeedsList.write_json
+    if getattr(original, _PATCHED, False):
+        return
+    if original.__code__.co_varnames[:3] != ("self", "needs_file", "needs_path") or not hasattr(NeedsList, "_finalise"):
+        raise _fail("NeedsList.write_json")
+
+    @functools.wraps(original)
+    def write_json(self: Any, needs_file: str = "needs.json", needs_path: str = "") -> None:
+        self._finalise()
+        folder = needs_path or self.outdir
+        text = json.dumps(self.needs_list, sort_keys=True)
+        with open(os.path.join(folder, needs_file), "w") as handle:  # noqa: PTH118, PTH123 (same as the original)
+            handle.write(text)
+
+    setattr(write_json, _PATCHED, True)
+    NeedsList.write_json = write_json  # type: ignore[method-assign]
+
+
 def _skip_purge_of_unknown_pages(app: Sphinx) -> None:
     from sphinx_needs.directives.need import purge_needs
 
@@ -137,4 +164,5 @@ def setup_speedups(app: Sphinx) -> None:
     _cache_function_parsing()
     _skip_empty_meta()
     _cache_inline_parsing()
+    _fast_needs_json()
     _skip_purge_of_unknown_pages(app)
