@@ -15,13 +15,14 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, NavigableString
+from docutils import nodes
 from furo.navigation import get_navigation_tree
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 
 from conftest import REPO, DemoBuild
 from qm_handbook.context import get_context
-from qm_handbook.navigation import TOGGLE_LABEL, build_navigation
+from qm_handbook.navigation import CACHE_FILE, TOGGLE_LABEL, _cache_key, build_navigation
 
 pytestmark = pytest.mark.demo
 
@@ -124,3 +125,17 @@ def test_written_pages_use_the_navigation(demo: DemoBuild) -> None:
     checked = [box.find_previous_sibling("a").get_text() for box in tree.select("input[checked]")]
     assert "Umsetzung der Anforderungen" in checked
     assert Path(demo.outdir / "institutions/vhs-leipziger-land/leitbild.html").exists()
+
+
+def test_navigation_cache_follows_titles_and_toctrees(loaded: Sphinx) -> None:
+    first = build_navigation(loaded)
+    assert (Path(loaded.doctreedir) / CACHE_FILE).exists()
+    key = _cache_key(loaded)
+    title = loaded.env.titles["handbook/index"]
+    loaded.env.titles["handbook/index"] = nodes.title("", "Ein anderer Titel")
+    try:
+        assert _cache_key(loaded) != key
+    finally:
+        loaded.env.titles["handbook/index"] = title
+    assert _cache_key(loaded) == key
+    assert build_navigation(loaded).render("institutions/index") == first.render("institutions/index")

@@ -10,7 +10,8 @@ builds in hours instead of minutes.
 This module keeps furo's look and markup but changes the cost:
 
 * Once per build the global toctree is resolved a single time (relative to a neutral
-  page name) and turned into a small tree of :class:`NavItem`.
+  page name) and turned into a small tree of :class:`NavItem`. The tree is kept in the
+  doctree folder and reused while toctrees, titles and settings stay the same.
 * Per page, the sidebar HTML is rendered from that tree with plain string operations:
   relative links, the ``current`` marks on the page and its ancestors, furo's
   ``has-children``/``current-page`` classes and checkboxes, exactly as furo writes them.
@@ -29,8 +30,11 @@ silently producing a slow or wrong sidebar.
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from dataclasses import dataclass, field
 from html import escape
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bs4 import BeautifulSoup, Tag
@@ -51,6 +55,9 @@ NEUTRAL_DOC = "__qm_navigation__"
 TOGGLE_LABEL = "Navigation ein- oder ausklappen: "
 _ICON = '<span class="icon"><svg><use href="#svg-arrow-right"></use></svg></span>'
 SCOPES = ("aktuell", "alle")
+#: The resolved tree is kept between builds in the doctree folder.
+CACHE_FILE = "qm-navigation.pickle"
+CACHE_VERSION = 1
 
 
 @dataclass(slots=True, eq=False)
@@ -198,8 +205,42 @@ def _parse_items(ul: Tag, targets: dict[str, str], roots: set[str]) -> list[NavI
     return result
 
 
+def _cache_key(app: Sphinx) -> str:
+    """What the navigation tree depends on: toctrees, titles, section numbers, settings."""
+    env = app.env
+    digest = hashlib.blake2b(digest_size=16)
+    folder = getattr(app.config, "handbook_institutions_dir", "")
+    digest.update(repr((CACHE_VERSION, app.builder.name, app.config.root_doc, folder)).encode())
+    digest.update(repr(sorted(env.found_docs)).encode())
+    digest.update(repr(sorted(env.toc_secnumbers.items())).encode())
+    for doc in sorted(env.tocs):
+        # the page's table of contents holds its title, sections and toctree nodes
+        digest.update(f"{doc}\0{env.titles.get(doc)}\0{env.tocs[doc]}\0".encode())
+    return digest.hexdigest()
+
+
 def build_navigation(app: Sphinx) -> SiteNavigation:
-    """Resolve the global toctree once and turn it into a :class:`SiteNavigation`."""
+    """The navigation of this build: from the cache file when nothing it depends on changed."""
+    scope = getattr(app.config, "handbook_navigation", "aktuell")
+    key = _cache_key(app)
+    path = Path(app.doctreedir) / CACHE_FILE
+    blocks: list[NavBlock] | None = None
+    if path.exists():
+        try:
+            cached_key, cached = pickle.loads(path.read_bytes())
+        except Exception:  # an unreadable cache is rebuilt
+            cached_key, cached = None, None
+        if cached_key == key:
+            blocks = cached
+    if blocks is None:
+        blocks = _compute_blocks(app)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pickle.dumps((key, blocks), pickle.HIGHEST_PROTOCOL))
+    return SiteNavigation(blocks=blocks, builder=app.builder, prune_institutions=scope != "alle")
+
+
+def _compute_blocks(app: Sphinx) -> list[NavBlock]:
+    """Resolve the global toctree once and turn it into navigation blocks."""
     builder = app.builder
     env = app.env
     tree = global_toctree_for_doc(
@@ -215,8 +256,7 @@ def build_navigation(app: Sphinx) -> SiteNavigation:
             blocks.append(NavBlock(caption_html=str(element) + "\n"))
         else:
             blocks.append(NavBlock(items=_parse_items(element, targets, roots)))
-    scope = getattr(app.config, "handbook_navigation", "aktuell")
-    return SiteNavigation(blocks=blocks, builder=builder, prune_institutions=scope != "alle")
+    return blocks
 
 
 def _is_institution_root(docname: str, folder: str) -> bool:
