@@ -44,6 +44,7 @@ class Run:
 
     seconds: float
     peak_rss_mb: float
+    cpu_seconds: float = 0.0
 
 
 @dataclass(slots=True)
@@ -76,13 +77,16 @@ def sphinx_build(src: Path, *, fresh: bool) -> Run:
     if proc.returncode != 0:
         raise SystemExit(f"sphinx-build fehlgeschlagen für {src}:\n{proc.stdout}\n{proc.stderr}")
     peak_kb = 0
+    cpu = 0.0
     if timer and report.exists():
-        match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", report.read_text(encoding="utf-8"))
+        text = report.read_text(encoding="utf-8")
+        match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
         peak_kb = int(match.group(1)) if match else 0
+        cpu = sum(float(m) for m in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", text))
     if not peak_kb:
         # Fallback: the largest child so far (monotonic, so only exact for the largest run).
         peak_kb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-    return Run(seconds=seconds, peak_rss_mb=peak_kb / 1024)
+    return Run(seconds=seconds, peak_rss_mb=peak_kb / 1024, cpu_seconds=cpu)
 
 
 def edit_statement(src: Path, plain: bool) -> None:
@@ -132,14 +136,18 @@ def table(results: dict[int, tuple[Result, Result]]) -> str:
     """The Markdown table of all results."""
     head = (
         "| Einrichtungen | Seiten | Needs | Vollständig (s) | s je Seite | ohne Needs (s) | Faktor | "
+        "CPU vollständig / ohne Needs (s) | Faktor CPU | "
         "Leerlauf (s) | Aussage geändert (s) | ohne Needs: geändert (s) | Spitze RSS (MB) | ohne Needs RSS (MB) |\n"
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     )
     rows = []
     for count, (hb, plain) in sorted(results.items()):
         rows.append(
             f"| {count} | {hb.pages} | {hb.needs} | {hb.full.seconds:.1f} | {hb.full.seconds / hb.pages:.3f} | "
-            f"{plain.full.seconds:.1f} | {hb.full.seconds / plain.full.seconds:.2f} | {hb.noop.seconds:.1f} | "
+            f"{plain.full.seconds:.1f} | {hb.full.seconds / plain.full.seconds:.2f} | "
+            f"{hb.full.cpu_seconds:.1f} / {plain.full.cpu_seconds:.1f} | "
+            f"{hb.full.cpu_seconds / plain.full.cpu_seconds if plain.full.cpu_seconds else 0:.2f} | "
+            f"{hb.noop.seconds:.1f} | "
             f"{hb.edit.seconds:.1f} | {plain.edit.seconds:.1f} | "
             f"{max(hb.full.peak_rss_mb, hb.edit.peak_rss_mb):.0f} | {plain.full.peak_rss_mb:.0f} |"
         )
