@@ -132,6 +132,11 @@ def machine() -> str:
     )
 
 
+def _num(value: float, digits: int = 1) -> str:
+    """A number with a German decimal comma."""
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
 def table(results: dict[int, tuple[Result, Result]]) -> str:
     """The Markdown table of all results."""
     head = (
@@ -142,13 +147,12 @@ def table(results: dict[int, tuple[Result, Result]]) -> str:
     )
     rows = []
     for count, (hb, plain) in sorted(results.items()):
+        cpu_factor = hb.full.cpu_seconds / plain.full.cpu_seconds if plain.full.cpu_seconds else 0.0
         rows.append(
-            f"| {count} | {hb.pages} | {hb.needs} | {hb.full.seconds:.1f} | {hb.full.seconds / hb.pages:.3f} | "
-            f"{plain.full.seconds:.1f} | {hb.full.seconds / plain.full.seconds:.2f} | "
-            f"{hb.full.cpu_seconds:.1f} / {plain.full.cpu_seconds:.1f} | "
-            f"{hb.full.cpu_seconds / plain.full.cpu_seconds if plain.full.cpu_seconds else 0:.2f} | "
-            f"{hb.noop.seconds:.1f} | "
-            f"{hb.edit.seconds:.1f} | {plain.edit.seconds:.1f} | "
+            f"| {count} | {hb.pages} | {hb.needs} | {_num(hb.full.seconds)} | {_num(hb.full.seconds / hb.pages, 3)} | "
+            f"{_num(plain.full.seconds)} | {_num(hb.full.seconds / plain.full.seconds, 2)} | "
+            f"{_num(hb.full.cpu_seconds)} / {_num(plain.full.cpu_seconds)} | {_num(cpu_factor, 2)} | "
+            f"{_num(hb.noop.seconds)} | {_num(hb.edit.seconds)} | {_num(plain.edit.seconds)} | "
             f"{max(hb.full.peak_rss_mb, hb.edit.peak_rss_mb):.0f} | {plain.full.peak_rss_mb:.0f} |"
         )
     return head + "\n".join(rows) + "\n"
