@@ -20,6 +20,7 @@ from .metamodel import load_metamodel, needs_config
 from .model_docs import setup_model_docs
 from .need_display import setup_need_display
 from .overview import setup_overview
+from .pdf import setup_pdf
 from .reporting import log_problems
 from .site import setup_site
 from .theme_i18n import setup_theme_i18n
@@ -72,6 +73,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_doccontrol(app)
     setup_site(app)
     setup_theme_i18n(app)
+    setup_pdf(app)
     return {"version": __version__, "env_version": 1, "parallel_read_safe": False, "parallel_write_safe": True}
 
 

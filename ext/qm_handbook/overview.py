@@ -21,6 +21,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from .context import get_context
 from .labels import css_token, format_date
+from .pdf import download_link
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -124,6 +125,8 @@ class SteckbriefDirective(SphinxDirective):
                 classes=["qm-fiktiv"],
             )
         box += _field_table(rows, ["qm-steckbrief-tabelle"])
+        if (download := download_link(self.env, inst)) is not None:
+            box += download
         return [box]
 
 

@@ -1,0 +1,260 @@
+"""The ``qmpdf`` builder: one PDF per institution and one for the network, in one run.
+
+``sphinx-build -b qmpdf`` reuses the environment of the HTML build (same doctree
+folder), so pages are not read again. For each institution it assembles one
+document (cover, document control, contents, the institution's handbook pages in
+toctree order, the catalog it answers, the audit appendix), renders it to HTML with
+Sphinx's HTML writer and then to PDF with WeasyPrint. ``handbook_pdf_select``
+limits the run to some institutions (slugs, comma-separated; ``netzwerk`` for the
+network PDF).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.builders.singlehtml import SingleFileHTMLBuilder
+from sphinx.util import logging
+from sphinx.util.display import status_iterator
+
+from ..config import get_config
+from ..context import HandbookContext, get_context
+from ..diagnostics import Problem, suggest
+from ..doccontrol import page_control
+from ..labels import format_date
+from ..reporting import log_problems
+from . import _front
+from ._appendix import audit_appendix, statements_by_requirement
+from ._assemble import all_ids, doc_anchor, fix_references, inline_pages
+from ._catalog import catalog_chapter
+from ._render import render_pdf
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Set
+
+    from ..institutions import Institution
+
+logger = logging.getLogger(__name__)
+
+NETWORK_SLUG = "netzwerk"
+#: Class of nodes that only make sense on the website (e.g. the PDF download link).
+WEB_ONLY_CLASS = "qm-nur-web"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PdfJob:
+    """One PDF to write."""
+
+    slug: str
+    start: str
+    institution: Institution | None
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def plan_jobs(ctx: HandbookContext, root_doc: str, select: str) -> tuple[list[PdfJob], list[Problem]]:
+    """The PDFs to write: the selected institutions (default: all) and the network."""
+    wanted = [s.strip() for s in select.split(",") if s.strip()]
+    jobs = [
+        PdfJob(slug=i.slug, start=f"{ctx.docname_prefix(i)}index", institution=i)
+        for i in ctx.institutions
+        if not wanted or i.slug in wanted
+    ]
+    if not wanted or NETWORK_SLUG in wanted:
+        jobs.append(PdfJob(slug=NETWORK_SLUG, start=root_doc, institution=None))
+    problems = []
+    known = [*ctx.by_slug, NETWORK_SLUG]
+    for slug in wanted:
+        if slug not in known:
+            problems.append(
+                Problem(
+                    code="pdf_unknown_institution",
+                    message=f"Für „{slug}“ gibt es kein PDF: Es ist kein Ordner einer Einrichtung.",
+                    hint=suggest(slug, known) or f"Vorhanden: {', '.join(known)}.",
+                )
+            )
+    return jobs, problems
+
+
+class QmPdfBuilder(SingleFileHTMLBuilder):
+    """Writes the certification PDFs (see module docstring)."""
+
+    name = "qmpdf"
+    format = "html"
+    epilog = "Die PDF-Dateien liegen in %(outdir)s."
+    copysource = False
+    search = False
+
+    def get_outdated_docs(self) -> str:  # type: ignore[override]
+        return "alle PDF-Dokumente"
+
+    def write_documents(self, _docnames: Set[str]) -> None:
+        self.prepare_writing(set(self.env.all_docs))
+        ctx = get_context(self.env)
+        jobs, problems = plan_jobs(ctx, self.config.root_doc, get_config(self.config).pdf_select)
+        log_problems(problems, ctx.srcdir)
+        from sphinx_needs.data import SphinxNeedsData
+
+        needs = SphinxNeedsData(self.env).get_needs_view()
+        keep = frozenset(needs)
+        for job in status_iterator(
+            jobs, "PDF schreiben … ", "darkgreen", len(jobs), self.config.verbosity, lambda j: j.slug
+        ):
+            self._write_job(ctx, job, needs, keep)
+
+    def _write_job(self, ctx: HandbookContext, job: PdfJob, needs: Any, keep: frozenset[str]) -> None:
+        inst = job.institution
+        include: Callable[[str], bool]
+        if inst is not None:
+            prefix = ctx.docname_prefix(inst)
+            include = lambda d: d.startswith(prefix)  # noqa: E731
+        else:
+            top = ctx.institutions_dir + "/"
+            include = lambda d: not d.startswith(top)  # noqa: E731
+        doctree, pages = inline_pages(self, job.start, include, keep)
+        for node in list(doctree.findall(nodes.Element)):
+            if WEB_ONLY_CLASS in node["classes"]:
+                node.parent.remove(node)
+        if inst is not None and inst.catalog in ctx.catalogs:
+            catalog = ctx.catalogs[inst.catalog]
+            doctree += catalog_chapter(catalog, statements_by_requirement(needs, inst))
+            doctree += audit_appendix(self.env, ctx, inst, needs)
+        doctree["docname"] = job.start
+        fix_references(doctree, pages, keep)
+        self.imgpath = Path(self.srcdir).as_uri()
+        self.post_process_images(doctree)
+        self.images = {uri: uri for uri in self.images}
+        body = self._body(doctree, job.start)
+        toc = _front.toc_entries(doctree.children, max_level=3)
+        front = self._front_matter(ctx, job, pages) + _front.toc_html(toc)
+        html = self._page(ctx, job, front + body)
+        target = Path(self.outdir) / f"{job.slug}.pdf"
+        result = render_pdf(html, target, base_url=Path(self.srcdir), extra_css=self._running_css(ctx, job))
+        log_problems(
+            (Problem(code="pdf_render", message=f"WeasyPrint: {m}", file=target) for m in result.messages),
+            Path(self.outdir),
+        )
+        unresolved = {e.anchor for e in toc} - all_ids(doctree)
+        if unresolved:  # pragma: no cover - guards the assembly logic
+            raise RuntimeError(f"table of contents points to missing anchors: {sorted(unresolved)}")
+
+    def _body(self, doctree: nodes.document, docname: str) -> str:
+        doctree.settings = self.docsettings
+        self.secnumbers = {}
+        self.fignumbers = {}
+        self.dlpath = "_downloads"
+        self.current_docname = docname
+        visitor: Any = self.create_translator(doctree, self)
+        doctree.walkabout(visitor)
+        return "".join(visitor.fragment)
+
+    # -- document parts ------------------------------------------------------------------
+
+    def _title(self, ctx: HandbookContext, job: PdfJob) -> str:
+        if job.institution is not None:
+            return f"Qualitätshandbuch {job.institution.name}"
+        return f"Netzwerkhandbuch {ctx.network.name}" if ctx.network else str(self.config.project)
+
+    def _version(self, job: PdfJob) -> str:
+        if job.institution is not None:
+            return job.institution.handbook_version
+        return str(self.config.version or "")
+
+    def _front_matter(self, ctx: HandbookContext, job: PdfJob, pages: list[str]) -> str:
+        rows = [
+            _front.ControlRow(
+                anchor=doc_anchor(d),
+                title=self.env.titles[d].astext() if d in self.env.titles else d,
+                control=page_control(self.env.metadata.get(d, {})),
+            )
+            for d in pages
+        ]
+        return _front.cover_html(self._cover(ctx, job)) + _front.control_html(rows, ctx.as_of)
+
+    def _cover(self, ctx: HandbookContext, job: PdfJob) -> _front.Cover:
+        inst = job.institution
+        network = ctx.network.name if ctx.network else ""
+        if inst is None:
+            catalogs = ", ".join(f"{c.label} ({c.title})" if c.title else c.label for c in ctx.catalogs.values())
+            return _front.Cover(
+                kicker="Netzwerkhandbuch",
+                title=network or str(self.config.project),
+                subtitle="Netzwerkteil und Anforderungskataloge",
+                rows=(
+                    ("Anforderungskataloge", catalogs),
+                    ("Mitglieder", str(len(ctx.institutions))),
+                    ("Version", self._version(job)),
+                    ("Stand", format_date(ctx.as_of)),
+                ),
+            )
+        catalog = ctx.catalogs.get(inst.catalog)
+        standard = f"{catalog.label} – {catalog.title}" if catalog and catalog.title else inst.catalog
+        approval = format_date(inst.approved_on, "") if inst.approved_on else ""
+        if inst.approved_by:
+            approval = f"{approval} durch {inst.approved_by}".strip()
+        return _front.Cover(
+            kicker="Qualitätshandbuch",
+            title=inst.name,
+            subtitle=f"Dokumentation für die Zertifizierung nach {catalog.label if catalog else inst.catalog}",
+            rows=(
+                ("Standard und Katalog", standard),
+                ("Handbuchversion", inst.handbook_version),
+                ("Freigabe", approval or "noch nicht freigegeben"),
+                ("Stand", format_date(ctx.as_of)),
+                ("QM-Status", inst.status),
+                ("Zertifizierungsstelle", inst.certification_body),
+                ("Netzwerk", network),
+            ),
+            notice="Fiktive Einrichtung: Alle Angaben sind für die Demo erfunden." if inst.fictional else "",
+            logo=_front.find_logo(inst.path.parent),
+        )
+
+    def _running_css(self, ctx: HandbookContext, job: PdfJob) -> str:
+        who = job.institution.name if job.institution else (ctx.network.name if ctx.network else "")
+        what = "Qualitätshandbuch" if job.institution else "Netzwerkhandbuch"
+        version = self._version(job)
+        right = f"{what} · Version {version}" if version else what
+        return (
+            f"@page {{ @top-left {{ content: {css_string(who)}; }} "
+            f"@top-right {{ content: {css_string(right)}; }} "
+            f"@bottom-left {{ content: {css_string('Stand: ' + format_date(ctx.as_of))}; }} }}"
+        )
+
+    def _page(self, ctx: HandbookContext, job: PdfJob, body: str) -> str:
+        title = self._title(ctx, job)
+        author = job.institution.name if job.institution else (ctx.network.name if ctx.network else "")
+        date = ctx.as_of.isoformat()
+        return (
+            '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">'
+            f"<title>{escape(title)}</title>"
+            f'<meta name="author" content="{escape(author)}">'
+            f'<meta name="generator" content="qm_handbook">'
+            f'<meta name="dcterms.created" content="{date}">'
+            f'<meta name="dcterms.modified" content="{date}">'
+            f"</head><body>{body}</body></html>"
+        )
+
+    def copy_assets(self) -> None:
+        """No static files: the PDF carries its own style."""
+
+    def finish(self) -> None:
+        """Nothing else to write: no search index, no build info."""
+
+
+def pdf_href(docname: str, pdf_dir: str, slug: str) -> str:
+    """Relative link from the HTML page of ``docname`` to a PDF in the output's ``pdf_dir``."""
+    return posixpath.relpath(f"{pdf_dir.strip('/')}/{slug}.pdf", posixpath.dirname(docname) or ".")
+
+
+def as_of_text(value: dt.date) -> str:
+    """``Stand: 27.11.2026``."""
+    return f"Stand: {format_date(value)}"
