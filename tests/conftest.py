@@ -14,6 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sphinx.application import Sphinx
 from sphinx.util.console import strip_colors
+from sphinx.util.docutils import docutils_namespace
 
 pytest_plugins = ["sphinx.testing.fixtures"]
 collect_ignore = ["roots"]
@@ -75,17 +76,19 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoBuild]:
     """Build the demo network once per test session (html, warnings collected)."""
     out = tmp_path_factory.mktemp("demo")
     warning = StringIO()
-    app = Sphinx(
-        srcdir=REPO,
-        confdir=REPO,
-        outdir=out / "html",
-        doctreedir=out / "doctrees",
-        buildername="html",
-        status=StringIO(),
-        warning=warning,
-        freshenv=True,
-        confoverrides={"nitpicky": True},
-    )
-    app.build(force_all=True)
+    # A fresh docutils registry, as sphinx-build has: later apps in this process start clean.
+    with docutils_namespace():
+        app = Sphinx(
+            srcdir=REPO,
+            confdir=REPO,
+            outdir=out / "html",
+            doctreedir=out / "doctrees",
+            buildername="html",
+            status=StringIO(),
+            warning=warning,
+            freshenv=True,
+            confoverrides={"nitpicky": True},
+        )
+        app.build(force_all=True)
     text = re.sub(r"\x1b\[[0-9;]*m", "", warning.getvalue())
     yield DemoBuild(srcdir=REPO, outdir=out / "html", warnings=text, needs=load_needs(out / "html"))

@@ -55,8 +55,8 @@ def _requirement(req: Requirement, statements: Sequence[str]) -> nodes.container
     return box
 
 
-def _area(area: Area, statements: Mapping[str, Sequence[str]]) -> nodes.section:
-    section = nodes.section(ids=[f"{CHAPTER_ID}-{area.code}"], classes=["qm-pdf-area"])
+def _area(area: Area, statements: Mapping[str, Sequence[str]], *, new_page: bool) -> nodes.section:
+    section = nodes.section(ids=[f"{CHAPTER_ID}-{area.code}"], classes=["qm-pdf-area"] if new_page else [])
     section += nodes.title(text=f"{area.code} {area.title}")
     meta = f"{area.level}" if area.level else ""
     if meta:
@@ -82,6 +82,6 @@ def catalog_chapter(catalog: Catalog, statements: Mapping[str, Sequence[str]]) -
         chapter += nodes.paragraph(text=catalog.notice, classes=["qm-pdf-notice"])
     if catalog.description:
         chapter += nodes.paragraph(text=catalog.description)
-    for area in catalog.areas:
-        chapter += _area(area, statements)
+    for i, area in enumerate(catalog.areas):
+        chapter += _area(area, statements, new_page=i > 0)
     return chapter

@@ -94,7 +94,7 @@ def control_html(rows: Sequence[ControlRow], as_of: dt.date) -> str:
     return (
         '<section class="qm-pdf-control" id="qm-pdf-lenkung">'
         '<h1 class="qm-pdf-fronthead">Dokumentenlenkung</h1>'
-        f'<p>Stand der Seiten dieses Dokuments am {format_date(as_of)}. Seiten, deren Prüftermin vor diesem '
+        f"<p>Stand der Seiten dieses Dokuments am {format_date(as_of)}. Seiten, deren Prüftermin vor diesem "
         "Datum liegt, sind als überfällig markiert.</p>"
         f'<table class="qm-pdf-table qm-pdf-control-table"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table></section>"
@@ -135,8 +135,4 @@ def toc_html(entries: Sequence[TocEntry]) -> str:
     items = "".join(
         f'<li class="qm-pdf-toc-{e.level}"><a href="#{escape(e.anchor)}">{escape(e.title)}</a></li>' for e in entries
     )
-    return (
-        '<nav class="qm-pdf-toc" id="qm-pdf-inhalt">'
-        '<h1 class="qm-pdf-fronthead">Inhalt</h1>'
-        f"<ul>{items}</ul></nav>"
-    )
+    return f'<nav class="qm-pdf-toc" id="qm-pdf-inhalt"><h1 class="qm-pdf-fronthead">Inhalt</h1><ul>{items}</ul></nav>'
