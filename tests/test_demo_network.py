@@ -88,7 +88,9 @@ def test_each_need_type_renders_with_german_labels(demo: DemoBuild) -> None:
         "prozess": ["Prozess:", "Prozessart:"],
         "anforderung": ["Anforderung:", "Ebene:"],
         "pruefkriterium": ["Prüfkriterium:", "Prüfkriterium zu:"],
+        "treffen": ["Netzwerktreffen:", "Datum:", "Gastgeber:", "behandelt:"],
     }
+    assert set(expected_labels) == set(MODEL.types)
     for type_name, labels in expected_labels.items():
         need = next(v for v in demo.needs.values() if v["type"] == type_name)
         card = need_card(demo.page(need["docname"]), need["id"])
