@@ -23,3 +23,5 @@ exclude_patterns = ["**/README.md"]
 html_theme = "furo"
 html_title = "Qualitätshandbuch im Netzwerk"
 html_last_updated_fmt = None
+# The demo content is written as of this date; it makes every report reproducible.
+handbook_as_of = "2026-11-27"

@@ -11,6 +11,7 @@ packages from ``constraints.txt`` (exact versions) into its own environment.
     python3 noxfile.py -s tests     # the whole test suite
     python3 noxfile.py -s preview   # live preview while editing
     python3 noxfile.py -s lint      # ruff and mypy
+    python3 noxfile.py -s report    # readiness and gaps in the terminal (thresholds for CI)
     python3 noxfile.py -s lock      # regenerate constraints.txt
 """
 
@@ -132,6 +133,19 @@ def _lint(session: nox.Session) -> None:
     session.run("ruff", "check", *paths)
     session.run("ruff", "format", "--check", *paths)
     session.run("mypy")
+
+
+@nox.session(default=False)
+def report(session: nox.Session) -> None:
+    """Readiness and gaps per institution in the terminal; thresholds fail the session.
+
+    Example: ``python3 noxfile.py -s report -- --min-reifegrad 90 --keine-ueberfaelligen``
+    """
+    _install(session, "docs")
+    session.run(
+        "python", "-m", "qm_handbook", "report", "--quelle", str(ROOT), *session.posargs,
+        env={"PYTHONPATH": str(ROOT / "ext")},
+    )  # fmt: skip
 
 
 @nox.session(default=False)

@@ -22,6 +22,7 @@ from .need_display import setup_need_display
 from .overview import setup_overview
 from .pdf import setup_pdf
 from .reporting import log_problems
+from .reports import setup_reports
 from .site import setup_site
 from .theme_i18n import setup_theme_i18n
 
@@ -74,6 +75,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_site(app)
     setup_theme_i18n(app)
     setup_pdf(app)
+    setup_reports(app)
     return {"version": __version__, "env_version": 1, "parallel_read_safe": False, "parallel_write_safe": True}
 
 

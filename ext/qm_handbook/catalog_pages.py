@@ -75,6 +75,7 @@ def render_area(catalog: Catalog, area: Area) -> str:
             out.append(f"{FENCE}{{pruefkriterium}} {req.number} {crit.number}\n")
             out.append(f":id: {crit.need_id}\n:katalog: {catalog.key}\n:nummer: {req.number} {crit.number}\n")
             out.append(f":kriterium_zu: {req.need_id}\n\n{crit.text}\n{FENCE}\n\n")
+        out.append(f"{FENCE}{{qm-vergleich}} {req.need_id}\n{FENCE}\n\n")
     return "".join(out)
 
 

@@ -140,6 +140,13 @@ CODES: dict[str, Code] = {
             "Für „vhs-leipzig“ gibt es kein PDF: Es ist kein Ordner einer Einrichtung. "
             "Meinten Sie „vhs-leipziger-land“?",
         ),
+        _code(
+            "report_option",
+            "warning",
+            "Eine Option einer Auswertungs-Direktive (qm-matrix, qm-luecken …) nennt eine unbekannte "
+            "Einrichtung, Art, Anforderung oder einen unbekannten Status.",
+            "handbook/netzwerk/dashboard.md:5: „qm-luecken“: Die Einrichtung „W9“ gibt es nicht. Meinten Sie „W1“?",
+        ),
     )
 }
 

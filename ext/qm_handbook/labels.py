@@ -22,3 +22,10 @@ def css_token(value: str) -> str:
     """A CSS class fragment for a German vocabulary value (``in Arbeit`` → ``in-arbeit``)."""
     table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", " ": "-"})
     return value.lower().translate(table)
+
+
+def format_percent(value: float | None) -> str:
+    """``82.5`` → ``82,5 %``; None (nothing applicable) → ``–``."""
+    if value is None:
+        return "–"
+    return f"{value:.1f}".replace(".", ",") + " %"

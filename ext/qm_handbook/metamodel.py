@@ -67,6 +67,21 @@ class TypeDef:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ReportRules:
+    """How reports read status values (the ``[reports]`` table)."""
+
+    missing_status: str = "fehlt"
+    needs_evidence: tuple[str, ...] = ()
+    not_applicable: str = ""
+    evidence_valid: tuple[str, ...] = ()
+    evidence_ignored: tuple[str, ...] = ()
+    measure_done: tuple[str, ...] = ()
+    finding_closed: tuple[str, ...] = ()
+    finding_needs_measure: tuple[str, ...] = ()
+    weights: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Metamodel:
     """The whole metamodel, as loaded from TOML."""
 
@@ -74,6 +89,7 @@ class Metamodel:
     fields: dict[str, FieldDef]
     types: dict[str, TypeDef]
     links: dict[str, LinkDef]
+    reports: ReportRules = field(default_factory=ReportRules)
     source: Path = field(default=METAMODEL_FILE)
 
     def links_from(self, type_name: str) -> list[LinkDef]:
@@ -148,7 +164,43 @@ def parse_metamodel(data: dict[str, Any], source: Path = METAMODEL_FILE) -> Meta
             sources=_tuple(spec["sources"]),
             targets=_tuple(spec["targets"]),
         )
-    return Metamodel(vocabularies=vocabularies, fields=fields, types=types, links=links, source=source)
+    reports = _report_rules(data.get("reports", {}), vocabularies)
+    return Metamodel(
+        vocabularies=vocabularies, fields=fields, types=types, links=links, reports=reports, source=source
+    )
+
+
+_REPORT_VOCABULARIES = {
+    "needs_evidence": "umsetzungsstatus",
+    "not_applicable": "umsetzungsstatus",
+    "weights": "umsetzungsstatus",
+    "evidence_valid": "nachweisstatus",
+    "evidence_ignored": "nachweisstatus",
+    "measure_done": "massnahmenstatus",
+    "finding_closed": "befundstatus",
+    "finding_needs_measure": "befundart",
+}
+
+
+def _report_rules(spec: dict[str, Any], vocabularies: dict[str, tuple[str, ...]]) -> ReportRules:
+    """Check the ``[reports]`` table against the vocabularies it refers to."""
+    for key, vocab in _REPORT_VOCABULARIES.items():
+        raw = spec.get(key, ())
+        values = [raw] if isinstance(raw, str) else list(raw)
+        unknown = [v for v in values if v not in vocabularies.get(vocab, ())]
+        if unknown:
+            raise MetamodelError(f"reports.{key}: {unknown} not in vocabulary {vocab!r}")
+    return ReportRules(
+        missing_status=str(spec.get("missing_status", "fehlt")),
+        needs_evidence=_tuple(spec.get("needs_evidence")),
+        not_applicable=str(spec.get("not_applicable", "")),
+        evidence_valid=_tuple(spec.get("evidence_valid")),
+        evidence_ignored=_tuple(spec.get("evidence_ignored")),
+        measure_done=_tuple(spec.get("measure_done")),
+        finding_closed=_tuple(spec.get("finding_closed")),
+        finding_needs_measure=_tuple(spec.get("finding_needs_measure")),
+        weights={str(k): float(v) for k, v in spec.get("weights", {}).items()},
+    )
 
 
 @cache

@@ -20,8 +20,10 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from .context import get_context
+from .dependencies import note_needs_view
 from .labels import css_token, format_date
 from .pdf import download_link
+from .reports import card_placeholder
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -137,6 +139,7 @@ class EinrichtungenDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         ctx = get_context(self.env)
+        note_needs_view(self.env)  # the cards show readiness and gaps from all needs
         for path in ctx.data_files():
             self.env.note_dependency(str(path))
         result: list[nodes.Node] = []
@@ -173,6 +176,7 @@ class EinrichtungenDirective(SphinxDirective):
         else:
             validity = "Noch kein Zertifikat"
         card += nodes.paragraph(text=validity, classes=["qm-card-validity"])
+        card += card_placeholder(inst.code)
         if inst.fictional:
             card += nodes.paragraph(text="fiktive Einrichtung", classes=["qm-card-fiktiv"])
         return card
