@@ -22,6 +22,7 @@ from pdfcheck import Pdf, codes_mentioned, first_heading
 from qm_handbook.catalog import Catalog, load_catalogs
 from qm_handbook.institutions import Institution, load_institutions
 from qm_handbook.metamodel import load_metamodel
+from qm_handbook.pdf._appendix import SECTIONS
 
 ROOT = Path(__file__).parent / "roots" / "test-pdf"
 
@@ -91,6 +92,7 @@ def check_institution_pdf(pdf: Pdf, inst: Institution, catalog: Catalog, others:
     titles = [t for _, t, _ in pdf.outline()]
     for expected in ["Dokumentenlenkung", "Inhalt", f"Anforderungskatalog {catalog.label}", "Anhang für das Audit"]:
         assert expected in titles
+    assert [t for t in titles if t in SECTIONS.values()] == list(SECTIONS.values())
     for page in sources:
         assert first_heading(page) in titles, page
     for area in catalog.areas:
@@ -152,6 +154,16 @@ def test_same_section_names_on_two_pages_link_to_their_own_page(small: PdfBuild)
     assert len(ziele) == 2 and ziele[0] < pages["Maßnahmenplan"] <= ziele[1]
 
 
+def test_report_views_on_own_pages_point_to_the_appendix(small: PdfBuild) -> None:
+    pdf = Pdf(small.pdfdir / "alpha.pdf")
+    stand = next(p for _, t, p in pdf.outline() if t == "Stand und Lücken")
+    page = " ".join(pdf.pages[stand].split())
+    assert f"Diese Auswertung steht im Anhang: {SECTIONS['ueberblick']}." in page
+    # The network matrix would list the other institution: it is left out with a note.
+    assert "Auswertung über das ganze Netzwerk" in page
+    assert "B1" not in page
+
+
 def test_network_pdf_has_network_and_catalog_but_no_institution_pages(small: PdfBuild) -> None:
     pdf = Pdf(small.pdfdir / "netzwerk.pdf")
     titles = [t for _, t, _ in pdf.outline()]
@@ -185,6 +197,13 @@ def test_demo_institution_pdf(demo: DemoBuild) -> None:
     assert [p.name for p in (demo.outdir / "pdf").iterdir()] == [f"{inst.slug}.pdf"]
     pdf = Pdf(demo.outdir / "pdf" / f"{inst.slug}.pdf")
     check_institution_pdf(pdf, inst, catalogs[inst.catalog], [i.code for i in institutions if i is not inst])
+    # The key figures of the appendix are the ones on the institution's report page.
+    appendix = " ".join(pdf.text_from(SECTIONS["ueberblick"]).split())
+    figures = demo.page(f"institutions/{inst.slug}/stand").select("table.qm-kennzahlen tbody tr")
+    assert figures
+    for row in figures:
+        label, value = (" ".join(td.get_text(" ", strip=True).split()) for td in row.select("td"))
+        assert f"{label} {value}" in appendix
     link = demo.page(f"institutions/{inst.slug}/index").select_one(".qm-steckbrief a.qm-download")
     assert link is not None
     page = demo.outdir / "institutions" / inst.slug / "index.html"

@@ -57,7 +57,11 @@ def _localize(tree: nodes.Element, docname: str, keep: Set[str]) -> None:
 
 
 def inline_pages(
-    builder: Builder, start: str, include: Callable[[str], bool], keep: Set[str]
+    builder: Builder,
+    start: str,
+    include: Callable[[str], bool],
+    keep: Set[str],
+    prepare: Callable[[nodes.document], None] | None = None,
 ) -> tuple[nodes.document, list[str]]:
     """The doctree of ``start`` with every included page of its toctrees inlined in order.
 
@@ -69,6 +73,7 @@ def inline_pages(
     :param start: the first page (e.g. an institution's ``index``)
     :param include: which pages of the toctrees belong into the PDF
     :param keep: IDs that stay unchanged (need IDs)
+    :param prepare: changes each page's doctree before it is resolved
     :return: the assembled doctree and the page names in reading order
     """
     env = builder.env
@@ -77,6 +82,8 @@ def inline_pages(
     def inline(docname: str) -> nodes.document:
         order.append(docname)
         tree = env.get_doctree(docname)
+        if prepare is not None:
+            prepare(tree)
         env.resolve_references(tree, docname, builder)
         _localize(tree, docname, keep)
         for toctree in list(tree.findall(addnodes.toctree)):

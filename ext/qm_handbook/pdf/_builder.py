@@ -29,8 +29,10 @@ from ..diagnostics import Problem, suggest
 from ..doccontrol import page_control
 from ..labels import format_date
 from ..reporting import log_problems
+from ..reports import get_result
+from ..views_common import Linker
 from . import _front
-from ._appendix import audit_appendix, statements_by_requirement
+from ._appendix import audit_appendix, replace_report_views, statements_by_requirement
 from ._assemble import all_ids, doc_anchor, fix_references, inline_pages
 from ._catalog import catalog_chapter
 from ._render import render_pdf
@@ -43,6 +45,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 NETWORK_SLUG = "netzwerk"
+#: Body font of the PDFs (print.css); DejaVu is embedded, with full German coverage.
+PDF_FONT = "DejaVu Sans"
 #: Class of nodes that only make sense on the website (e.g. the PDF download link).
 WEB_ONLY_CLASS = "qm-nur-web"
 
@@ -104,31 +108,53 @@ class QmPdfBuilder(SingleFileHTMLBuilder):
         log_problems(problems, ctx.srcdir)
         from sphinx_needs.data import SphinxNeedsData
 
-        needs = SphinxNeedsData(self.env).get_needs_view()
-        keep = frozenset(needs)
+        keep = frozenset(SphinxNeedsData(self.env).get_needs_view())
         for job in status_iterator(
             jobs, "PDF schreiben … ", "darkgreen", len(jobs), self.config.verbosity, lambda j: j.slug
         ):
-            self._write_job(ctx, job, needs, keep)
+            self._write_job(ctx, job, keep)
 
-    def _write_job(self, ctx: HandbookContext, job: PdfJob, needs: Any, keep: frozenset[str]) -> None:
+    def _linker(self, start: str) -> Linker:
+        """Links of the report views: resolved to anchors in the PDF by ``fix_references``."""
+
+        def link(docname: str, anchor: str) -> str | None:
+            if docname not in self.env.all_docs:
+                return None
+            uri = self.get_relative_uri(start, docname)
+            return f"{uri}#{anchor}" if anchor else uri
+
+        return link
+
+    def _write_job(self, ctx: HandbookContext, job: PdfJob, keep: frozenset[str]) -> None:
         inst = job.institution
         include: Callable[[str], bool]
+        prepare: Callable[[nodes.document], None] | None = None
         if inst is not None:
             prefix = ctx.docname_prefix(inst)
             include = lambda d: d.startswith(prefix)  # noqa: E731
+            prepare = lambda tree: replace_report_views(tree, inst)  # noqa: E731
         else:
             top = ctx.institutions_dir + "/"
             include = lambda d: not d.startswith(top)  # noqa: E731
-        doctree, pages = inline_pages(self, job.start, include, keep)
+        doctree, pages = inline_pages(self, job.start, include, keep, prepare)
         for node in list(doctree.findall(nodes.Element)):
             if WEB_ONLY_CLASS in node["classes"]:
                 node.parent.remove(node)
         if inst is not None and inst.catalog in ctx.catalogs:
-            catalog = ctx.catalogs[inst.catalog]
-            doctree += catalog_chapter(catalog, statements_by_requirement(needs, inst))
-            doctree += audit_appendix(self.env, ctx, inst, needs)
+            coverage = get_result(self._app)
+            member = coverage.institutions[inst.code]
+            doctree += catalog_chapter(ctx.catalogs[inst.catalog], statements_by_requirement(member))
+            doctree += audit_appendix(coverage, inst, self._linker(job.start))
         doctree["docname"] = job.start
+        for raw in list(doctree.findall(nodes.raw)):
+            # WeasyPrint's SVG renderer ignores the page's CSS: give the charts their font here.
+            if "qm-diagramm" in raw.astext():
+                text = raw.astext().replace("<svg ", f'<svg font-size="11" font-family="{PDF_FONT}" ', 1)
+                raw.replace_self(nodes.raw("", text, format="html"))
+        for table in doctree.findall(nodes.table):
+            # Tables built by code carry their column widths; let the HTML writer emit them.
+            if any(c.startswith("qm-") for c in table["classes"]) and "colwidths-auto" not in table["classes"]:
+                table["classes"].append("colwidths-given")
         fix_references(doctree, pages, keep)
         self.imgpath = Path(self.srcdir).as_uri()
         self.post_process_images(doctree)
@@ -139,10 +165,10 @@ class QmPdfBuilder(SingleFileHTMLBuilder):
         html = self._page(ctx, job, front + body)
         target = Path(self.outdir) / f"{job.slug}.pdf"
         result = render_pdf(html, target, base_url=Path(self.srcdir), extra_css=self._running_css(ctx, job))
-        log_problems(
-            (Problem(code="pdf_render", message=f"WeasyPrint: {m}", file=target) for m in result.messages),
-            Path(self.outdir),
-        )
+        # Reported at the PDF's first page (a file path without line would be taken as a page name).
+        problems = [Problem(code="pdf_render", message=f"{target.name}: WeasyPrint: {m}", docname=job.start)
+                    for m in result.messages]  # fmt: skip
+        log_problems(problems, ctx.srcdir)
         unresolved = {e.anchor for e in toc} - all_ids(doctree)
         if unresolved:  # pragma: no cover - guards the assembly logic
             raise RuntimeError(f"table of contents points to missing anchors: {sorted(unresolved)}")
