@@ -9,6 +9,8 @@ packages from ``constraints.txt`` (exact versions) into its own environment.
     python3 noxfile.py -s build     # website and PDFs of the demo network
     python3 noxfile.py -s pdf -- vhs-leipziger-land   # one institution's PDF (none: all + network)
     python3 noxfile.py -s tests     # the whole test suite
+    python3 noxfile.py -s check     # fast check of all sources, no HTML (summary per code)
+    python3 noxfile.py -s bestaetigen -- W1_DQE_E1_1   # re-confirm statements after a catalog change
     python3 noxfile.py -s preview   # live preview while editing
     python3 noxfile.py -s lint      # ruff and mypy
     python3 noxfile.py -s report    # readiness and gaps in the terminal (thresholds for CI)
@@ -109,6 +111,41 @@ def tests(session: nox.Session) -> None:
     if not session.posargs:
         _lint(session)
     session.run("pytest", *session.posargs)
+
+
+@nox.session(default=False)
+def check(session: nox.Session) -> None:
+    """Check all sources without writing HTML; German summary per warning code."""
+    import json
+
+    _install(session, "docs")
+    report = BUILD_DIR / "pruefung.json"
+    report.unlink(missing_ok=True)
+    session.run(
+        "sphinx-build", "-b", "dummy", "-E", "-W", "--keep-going", "-n", "-q",
+        "-d", str(BUILD_DIR / "doctrees-check"), "-D", f"handbook_check_report={report}",
+        *session.posargs, str(ROOT), str(BUILD_DIR / "check"),
+        success_codes=[0, 1, 2],
+    )  # fmt: skip
+    if not report.exists():
+        session.error("Die Prüfung ist abgebrochen, bevor sie eine Zusammenfassung schreiben konnte.")
+    summary = json.loads(report.read_text(encoding="utf-8"))
+    if summary["by_code"]:
+        session.log("Zusammenfassung der Prüfung (Meldungen je Code):")
+        for name, count in summary["by_code"].items():
+            session.log(f"  {count:5d}  {name}")
+    session.log(f"Insgesamt {summary['warnings']} Meldung(en).")
+    if summary["warnings"] or summary["failed"]:
+        session.error("Die Prüfung hat Fehler gefunden (Details oben, mit Datei und Zeile).")
+    session.log("Keine Fehler gefunden.")
+
+
+@nox.session(default=False)
+def bestaetigen(session: nox.Session) -> None:
+    """Re-confirm statements against the current requirement text (IDs, --einrichtung X or --alle)."""
+    _install(session, "docs")
+    session.run("python", "-m", "qm_handbook.confirm", "--quelle", str(ROOT), *session.posargs,
+                env={"PYTHONPATH": str(ROOT / "ext")})  # fmt: skip
 
 
 @nox.session(default=False)

@@ -76,7 +76,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoBuild]:
     """Build the demo network once per test session (html, warnings collected)."""
     out = tmp_path_factory.mktemp("demo")
     warning = StringIO()
-    # A fresh docutils registry, as sphinx-build has: later apps in this process start clean.
+    # docutils_namespace: forget the registered nodes afterwards, so later test apps start clean.
     with docutils_namespace():
         app = Sphinx(
             srcdir=REPO,

@@ -154,9 +154,17 @@ def test_html_dashboard_matrix_and_audit_view(built: SphinxTestApp) -> None:
     matrix = soup(out / "matrix.html")
     cells = matrix.select("td.qm-zelle")
     assert [text_of(c) for c in cells] == [
-        "umgesetzt", "umgesetzt", "teilweise", "umgesetzt", "geplant", "umgesetzt",
-        "nicht anwendbar", "umgesetzt", "fehlt", "teilweise",
-    ]  # fmt: skip
+        "umgesetzt",
+        "umgesetzt",
+        "teilweise",
+        "umgesetzt",
+        "geplant",
+        "umgesetzt",
+        "nicht anwendbar",
+        "umgesetzt",
+        "fehlt",
+        "teilweise",
+    ]
     assert "qm-st-fehlt" in cells[8]["class"] and cells[8].find("a") is None
     assert cells[0].find("a")["href"] == "institutions/alpha/umsetzung.html#A1_MINI_E1_1"
     comparison = matrix.select_one(".qm-vergleich")

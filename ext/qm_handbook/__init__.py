@@ -24,7 +24,9 @@ from .pdf import setup_pdf
 from .reporting import log_problems
 from .reports import setup_reports
 from .site import setup_site
+from .suspect import setup_suspect
 from .theme_i18n import setup_theme_i18n
+from .validate import setup_validate
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -76,6 +78,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_theme_i18n(app)
     setup_pdf(app)
     setup_reports(app)
+    setup_validate(app)
+    setup_suspect(app)
     return {"version": __version__, "env_version": 1, "parallel_read_safe": False, "parallel_write_safe": True}
 
 

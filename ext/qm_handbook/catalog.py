@@ -156,7 +156,14 @@ def load_catalog(path: Path, model: Metamodel) -> tuple[Catalog | None, list[Pro
             number = src.text_value(raw_req, "nummer", required=True, where="bereich.anforderung")
             line = src.line("nummer", number, cursor + 1)
             cursor = line or cursor
-            title = src.text_value(raw_req, "titel", required=True, where="bereich.anforderung")
+            title = src.text_value(raw_req, "titel")
+            if number and not title:
+                src._add(
+                    "missing_key",
+                    f"Das Pflichtfeld „titel“ der Anforderung {number} fehlt.",
+                    'Ergänzen Sie z. B. titel = "…" mit einer kurzen Überschrift.',
+                    line=line,
+                )
             if not number or not title:
                 continue
             if not _NUMBER_RE.match(number):
@@ -167,6 +174,21 @@ def load_catalog(path: Path, model: Metamodel) -> tuple[Catalog | None, list[Pro
                     line=line,
                 )
                 continue
+            if area_code and not number.startswith(f"{area_code}."):
+                src._add(
+                    "bad_value",
+                    f"Die Anforderung {number} steht im Qualitätsbereich {area_code}, ihre Nummer beginnt aber "
+                    "nicht mit dessen Kennung.",
+                    f"Nummerieren Sie sie als {area_code}.<Nr> oder verschieben Sie sie in den passenden Bereich.",
+                    line=line,
+                )
+            if not src.text_value(raw_req, "text").strip():
+                src._add(
+                    "missing_key",
+                    f"Die Anforderung {number} hat keinen Anforderungstext („text“).",
+                    'Ergänzen Sie text = """…""" mit dem Wortlaut der Anforderung.',
+                    line=line,
+                )
             if number in seen:
                 src._add(
                     "catalog_duplicate",

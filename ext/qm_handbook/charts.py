@@ -63,7 +63,8 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[Bar], *, description: st
     for tick in (0, 50, 100):
         x = LABEL_WIDTH + plot * tick / 100
         parts.append(
-            f'<line class="qm-achse" stroke="#cccccc" x1="{x:.1f}" y1="{TOP - 4}" x2="{x:.1f}" y2="{height - TOP + 4}" />'
+            f'<line class="qm-achse" stroke="#cccccc" x1="{x:.1f}" y1="{TOP - 4}" '
+            f'x2="{x:.1f}" y2="{height - TOP + 4}" />'
         )
     for index, item in enumerate(bars):
         y = TOP + index * (BAR_HEIGHT + GAP)
@@ -79,7 +80,8 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[Bar], *, description: st
             f'width="{width:.1f}" height="{BAR_HEIGHT}" />'
         )
         parts.append(
-            f'<text class="qm-wert" x="{LABEL_WIDTH + width + 6:.1f}" y="{y + BAR_HEIGHT - 5}">{escape(item.text)}</text>'
+            f'<text class="qm-wert" x="{LABEL_WIDTH + width + 6:.1f}" y="{y + BAR_HEIGHT - 5}">'
+            f"{escape(item.text)}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)

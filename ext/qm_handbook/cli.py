@@ -41,24 +41,26 @@ def _date(value: str | None) -> str:
 def build_metrics(srcdir: Path, outdir: Path, warning: TextIO) -> dict[str, Any]:
     """Build ``srcdir`` with the dummy builder and return the result as metrics data."""
     from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace
 
     from .reports import get_result
 
     if not (srcdir / "conf.py").exists():
         raise ReportError(f"In {srcdir} liegt keine conf.py. Geben Sie mit --quelle den Ordner des Handbuchs an.")
-    app = Sphinx(
-        srcdir=srcdir,
-        confdir=srcdir,
-        outdir=outdir,
-        doctreedir=outdir / ".doctrees",
-        buildername="dummy",
-        status=io.StringIO(),
-        warning=warning,
-    )
-    app.build()
-    if app.statuscode:
-        raise ReportError("Der Bau des Handbuchs ist fehlgeschlagen; siehe die Meldungen oben.")
-    return metrics(get_result(app))
+    with docutils_namespace():  # leave no registered nodes behind when called in-process
+        app = Sphinx(
+            srcdir=srcdir,
+            confdir=srcdir,
+            outdir=outdir,
+            doctreedir=outdir / ".doctrees",
+            buildername="dummy",
+            status=io.StringIO(),
+            warning=warning,
+        )
+        app.build()
+        if app.statuscode:
+            raise ReportError("Der Bau des Handbuchs ist fehlgeschlagen; siehe die Meldungen oben.")
+        return metrics(get_result(app))
 
 
 def read_metrics(path: Path) -> dict[str, Any]:
@@ -103,23 +105,38 @@ def format_report(data: dict[str, Any], codes: Sequence[str] = ()) -> str:
     for m in members:
         r = m["readiness"]
         rows.append(
-            [m["code"], m["short_name"], format_percent(r["percent"]), *(str(r["counts"].get(s, 0)) for s in statuses),
-             str(sum(m["gap_counts"].values())), str(m["overdue_measures"]), _date(m["next_audit"]["date"])]
-        )  # fmt: skip
+            [
+                m["code"],
+                m["short_name"],
+                format_percent(r["percent"]),
+                *(str(r["counts"].get(s, 0)) for s in statuses),
+                str(sum(m["gap_counts"].values())),
+                str(m["overdue_measures"]),
+                _date(m["next_audit"]["date"]),
+            ]
+        )
     headers = ["Kürzel", "Einrichtung", "Reifegrad", *statuses, "Lücken", "überfällig", "nächstes Audit"]
     lines += _table(headers, rows, right=set(range(2, 2 + len(statuses) + 3)))
     for m in members:
         lines += ["", f"{m['code']} {m['name']} – Reifegrad {format_percent(m['readiness']['percent'])}"]
         area_rows = [
-            [f"{a['code']} {a['title']}", format_percent(a["readiness"]["percent"]),
-             *(str(a["readiness"]["counts"].get(s, 0)) for s in statuses)]
+            [
+                f"{a['code']} {a['title']}",
+                format_percent(a["readiness"]["percent"]),
+                *(str(a["readiness"]["counts"].get(s, 0)) for s in statuses),
+            ]
             for a in m["areas"]
-        ]  # fmt: skip
+        ]
         lines += ["  " + x for x in _table(["Qualitätsbereich", "Reifegrad", *statuses], area_rows, set(range(1, 9)))]
         gaps = [[label, str(m["gap_counts"][k])] for k, label in kinds.items()]
         lines += ["  " + x for x in _table(["Art der Lücke", "Anzahl"], gaps, {1})]
-    weights = " + ".join(f"{str(w).replace('.', ',').removesuffix(',0')} × {s}" for s, w in data["readiness_rule"]["weights"].items() if w)
-    lines += ["", f"Reifegrad = ({weights}) ÷ anwendbare Anforderungen × 100 (ohne „{data['readiness_rule']['not_applicable']}“)."]
+    weights = " + ".join(
+        f"{str(w).replace('.', ',').removesuffix(',0')} × {s}"
+        for s, w in data["readiness_rule"]["weights"].items()
+        if w
+    )
+    excluded = data["readiness_rule"]["not_applicable"]
+    lines += ["", f"Reifegrad = ({weights}) ÷ anwendbare Anforderungen × 100 (ohne „{excluded}“)."]
     return "\n".join(lines) + "\n"
 
 
@@ -178,7 +195,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextI
         known = {m["code"] for m in data["institutions"]}
         unknown = [c for c in codes if c not in known]
         if unknown:
-            raise ReportError(f"Unbekannte Einrichtung(en): {', '.join(unknown)}. Vorhanden: {', '.join(sorted(known))}.")
+            raise ReportError(
+                f"Unbekannte Einrichtung(en): {', '.join(unknown)}. Vorhanden: {', '.join(sorted(known))}."
+            )
     except ReportError as exc:
         print(f"Fehler: {exc}", file=err)
         return 2

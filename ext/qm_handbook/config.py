@@ -53,6 +53,10 @@ class HandbookConfig:
             "help": "Nur diese PDFs schreiben: Ordnernamen der Einrichtungen, kommagetrennt (netzwerk: Netzwerk-PDF)",
         },
     )
+    check_report: str = field(
+        default="",
+        metadata={"rebuild": "", "help": "Datei für die Zusammenfassung der Prüfung (Meldungen je Code, JSON)"},
+    )
 
 
 def register(app: Sphinx) -> None:

@@ -452,9 +452,7 @@ def compute_coverage(
                 code=area.code,
                 title=area.title,
                 requirements=tuple(r.need_id for r in area.requirements),
-                readiness=builder.readiness(
-                    r.cells[q.need_id].status for r in members for q in area.requirements
-                ),
+                readiness=builder.readiness(r.cells[q.need_id].status for r in members for q in area.requirements),
             )
     return CoverageResult(
         as_of=as_of,

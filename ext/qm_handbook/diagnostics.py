@@ -72,7 +72,7 @@ CODES: dict[str, Code] = {
         _code(
             "file_encoding",
             "error",
-            "Eine Datei ist nicht in UTF-8 gespeichert.",
+            "Eine Datei (Seite oder Daten-Datei) ist nicht in UTF-8 gespeichert; eine solche Seite wird ausgelassen.",
             "einrichtung.toml: Die Datei ist nicht UTF-8-kodiert. Speichern Sie sie als UTF-8.",
         ),
         _code(
@@ -146,6 +146,172 @@ CODES: dict[str, Code] = {
             "Eine Option einer Auswertungs-Direktive (qm-matrix, qm-luecken …) nennt eine unbekannte "
             "Einrichtung, Art, Anforderung oder einen unbekannten Status.",
             "handbook/netzwerk/dashboard.md:5: „qm-luecken“: Die Einrichtung „W9“ gibt es nicht. Meinten Sie „W1“?",
+        ),
+        # ---- needs (checks.py) --------------------------------------------------------
+        _code(
+            "missing_field",
+            "error",
+            "Einem Eintrag fehlt ein Pflichtfeld seines Typs (laut Metamodell).",
+            "institutions/vhs/nachweise.md:12: Dem Nachweis W1_NW_LEITBILD fehlt das Pflichtfeld "
+            "„Erhoben am“ (:erhoben_am:). Ergänzen Sie z. B. „:erhoben_am: 2026-03-31“.",
+        ),
+        _code(
+            "bad_date",
+            "error",
+            "Ein Datumsfeld enthält kein gültiges oder kein plausibles Datum.",
+            "institutions/vhs/massnahmen.md:20: „Fällig am“ von W1_MA_01 ist kein gültiges Datum: "
+            "„31.03.2026“. Schreiben Sie Daten als JJJJ-MM-TT, z. B. 2026-03-31.",
+        ),
+        _code(
+            "date_order",
+            "error",
+            "Ein Datum liegt vor dem Datum, auf das es folgen muss (z. B. gültig bis vor erhoben am).",
+            "institutions/vhs/nachweise.md:12: Bei W1_NW_LEITBILD liegt „Gültig bis“ (2023-06-30) vor "
+            "„Erhoben am“ (2024-06-30). Prüfen Sie beide Daten.",
+        ),
+        _code(
+            "bad_choice",
+            "error",
+            "Ein Auswahlfeld enthält einen Wert außerhalb seines Wertevorrats.",
+            "institutions/vhs/nachweise.md:12: „Art“ von W1_NW_LEITBILD hat den Wert „Dokumnet“; "
+            "erlaubt sind: Dokument, Aufzeichnung. Meinten Sie „Dokument“?",
+        ),
+        _code(
+            "bad_status",
+            "error",
+            "Ein Eintrag hat keinen oder einen unbekannten Status.",
+            "institutions/vhs/anforderungen/e1.md:14: Der Status „umgesezt“ von W1_DQE_E1_1 ist für "
+            "Umsetzung nicht vorgesehen; erlaubt sind: umgesetzt, teilweise, geplant, nicht anwendbar. "
+            "Meinten Sie „umgesetzt“?",
+        ),
+        _code(
+            "status_needs_field",
+            "error",
+            "Ein Status verlangt ein zusätzliches Feld (z. B. „nicht anwendbar“ nur mit Begründung).",
+            "institutions/fbz/anforderungen/d3.md:30: W3_DQE_D3_4 ist „nicht anwendbar“, aber ohne "
+            "„Begründung“. Ergänzen Sie „:begruendung: …“.",
+        ),
+        _code(
+            "field_not_allowed",
+            "warning",
+            "Ein Eintrag setzt ein Feld, das sein Typ laut Metamodell nicht kennt.",
+            "institutions/vhs/nachweise.md:12: Nachweis W1_NW_LEITBILD hat das Feld „Fällig am“ "
+            "(:faellig_am:), das für Nachweis nicht vorgesehen ist. Entfernen Sie die Zeile.",
+        ),
+        _code(
+            "link_not_allowed",
+            "error",
+            "Ein Eintrag verwendet eine Verknüpfungsart, die für seinen Typ nicht vorgesehen ist.",
+            "institutions/vhs/prozesse.md:8: Prozess W1_PR_X verwendet „:belegt:“; diese Verknüpfung "
+            "ist nur für Nachweis vorgesehen.",
+        ),
+        _code(
+            "missing_link",
+            "error",
+            "Eine Pflicht-Verknüpfung fehlt (z. B. eine Umsetzung ohne :setzt_um:).",
+            "institutions/vhs/anforderungen/e1.md:14: Umsetzung W1_DQE_E1_1 hat keine Verknüpfung "
+            "„setzt um“. Ergänzen Sie z. B. „:setzt_um: DQE_E1_1“.",
+        ),
+        _code(
+            "too_many_links",
+            "error",
+            "Eine Verknüpfung, die genau ein Ziel haben darf, nennt mehrere.",
+            "institutions/vhs/anforderungen/e1.md:14: Umsetzung W1_DQE_E1_1 nennt bei „setzt um“ "
+            "2 Ziele (DQE_E1_1, DQE_E1_2). Schreiben Sie je Anforderung eine eigene Umsetzung.",
+        ),
+        _code(
+            "unknown_link",
+            "error",
+            "Eine Verknüpfung zeigt auf eine Kennung, die es nicht gibt.",
+            "institutions/vhs/anforderungen/e1.md:14: W1_DQE_E1_1 verweist bei „setzt um“ auf "
+            "„DQE_E1_9“, die es nicht gibt. Meinten Sie „DQE_E1_1“?",
+        ),
+        _code(
+            "link_target_type",
+            "error",
+            "Eine Verknüpfung zeigt auf einen Eintrag des falschen Typs.",
+            "institutions/vhs/nachweise.md:12: W1_NW_X „belegt“ NETZ_TR_2026_1 (Netzwerktreffen); "
+            "erlaubt sind Ziele vom Typ Umsetzung, Anforderung, Prozess.",
+        ),
+        _code(
+            "wrong_catalog",
+            "error",
+            "Eine Umsetzung verweist auf eine Anforderung eines Katalogs, den die Einrichtung nicht nutzt.",
+            "institutions/vhs/anforderungen/e1.md:14: W1_X setzt LQW_QB1 um, die Einrichtung arbeitet "
+            "aber mit dem Katalog „DQE 1.0“.",
+        ),
+        _code(
+            "cross_institution_link",
+            "error",
+            "Ein Eintrag einer Einrichtung verweist auf interne Einträge einer anderen Einrichtung.",
+            "institutions/vhs/nachweise.md:12: W1_NW_X verweist bei „belegt“ auf W2_DQE_E1_1 der "
+            "Einrichtung W2. Verweisen Sie nur auf eigene Einträge, Anforderungen oder Netzwerkeinträge.",
+        ),
+        _code(
+            "id_prefix",
+            "error",
+            "Eine Kennung beginnt nicht mit dem Kürzel ihrer Einrichtung (bzw. NETZ_ im Netzwerkteil).",
+            "institutions/vhs/nachweise.md:12: Die Kennung NW_LEITBILD beginnt nicht mit dem Kürzel "
+            "der Einrichtung. Schreiben Sie „W1_NW_LEITBILD“.",
+        ),
+        _code(
+            "wrong_place",
+            "error",
+            "Ein Eintrag steht auf Seiten, zu denen er nicht gehört (andere Einrichtung, Netzwerk).",
+            "institutions/vhs/nachweise.md:12: W2_NW_LEITBILD gehört zu Einrichtung W2, steht aber auf "
+            "einer Seite von W1. Verschieben Sie den Eintrag oder ändern Sie die Kennung.",
+        ),
+        _code(
+            "duplicate_id",
+            "error",
+            "Eine Kennung ist im Netzwerk doppelt vergeben; beide Stellen werden genannt.",
+            "institutions/vhs/nachweise.md:40: Die Kennung W1_NW_LEITBILD ist doppelt vergeben, zuerst "
+            "in institutions/vhs/nachweise.md:12. Der zweite Eintrag fehlt deshalb im Handbuch.",
+        ),
+        _code(
+            "duplicate_statement",
+            "error",
+            "Eine Einrichtung hat zu einer Anforderung mehr als eine Umsetzung.",
+            "institutions/vhs/anforderungen/e1.md:40: W1_E1_1_NEU ist schon die zweite Umsetzung von "
+            "DQE_E1_1 (erste: W1_DQE_E1_1 in institutions/vhs/anforderungen/e1.md:14).",
+        ),
+        _code(
+            "zu_pruefen",
+            "warning",
+            "Eine Umsetzung ist zu prüfen: der Text ihrer Anforderung hat sich seit der letzten "
+            "Bestätigung geändert (oder sie wurde nie bestätigt).",
+            "institutions/vhs/anforderungen/e1.md:14: W1_DQE_E1_1 ist zu prüfen: DQE_E1_1 wurde "
+            "geändert. Prüfen Sie die Aussage und bestätigen Sie mit "
+            "„python3 noxfile.py -s bestaetigen -- W1_DQE_E1_1“.",
+        ),
+        # ---- pages (pages.py, sources.py) ---------------------------------------------
+        _code(
+            "frontmatter_key",
+            "warning",
+            "Der Seitenkopf (Front Matter) enthält einen unbekannten Schlüssel.",
+            "institutions/vhs/leitbild.md:4: Unbekannter Schlüssel „verantwortich“ im Seitenkopf. "
+            "Meinten Sie „verantwortlich“?",
+        ),
+        _code(
+            "frontmatter_missing",
+            "error",
+            "Einer Handbuchseite einer Einrichtung fehlt eine Pflichtangabe im Seitenkopf.",
+            "institutions/vhs/leitbild.md:1: Im Seitenkopf fehlt „naechste_pruefung“. Ergänzen Sie "
+            "z. B. „naechste_pruefung: 2027-09-15“.",
+        ),
+        _code(
+            "frontmatter_value",
+            "error",
+            "Eine Angabe im Seitenkopf hat einen unzulässigen Wert (Status, Sichtbarkeit, Datum).",
+            "institutions/vhs/leitbild.md:3: „status“ hat den Wert „frei“; erlaubt sind: Entwurf, "
+            "freigegeben, archiviert. Meinten Sie „freigegeben“?",
+        ),
+        _code(
+            "empty_page",
+            "error",
+            "Eine Seite ist leer.",
+            "institutions/vhs/neu.md:1: Die Seite ist leer. Schreiben Sie mindestens eine Überschrift "
+            "oder löschen Sie die Datei.",
         ),
     )
 }

@@ -62,7 +62,9 @@ def metrics(result: CoverageResult) -> dict[str, Any]:
                 "catalog": member.catalog,
                 "next_audit": {"date": _date(member.audit_date), "kind": member.audit_label},
                 "readiness": _readiness(member.readiness),
-                "areas": [{"code": a.code, "title": a.title, "readiness": _readiness(a.readiness)} for a in member.areas],
+                "areas": [
+                    {"code": a.code, "title": a.title, "readiness": _readiness(a.readiness)} for a in member.areas
+                ],
                 "gap_counts": member.gap_counts(),
                 "open_measures": sum(1 for m in member.measures if not m.done),
                 "overdue_measures": len(member.overdue_measures),
@@ -99,7 +101,11 @@ def metrics(result: CoverageResult) -> dict[str, Any]:
                 "key": key,
                 "label": catalog.label,
                 "areas": [
-                    {"code": a.code, "title": a.title, "readiness": _readiness(result.area_readiness[(key, a.code)].readiness)}
+                    {
+                        "code": a.code,
+                        "title": a.title,
+                        "readiness": _readiness(result.area_readiness[(key, a.code)].readiness),
+                    }
                     for a in catalog.areas
                 ],
                 "requirements": [
@@ -147,34 +153,88 @@ def sheets(result: CoverageResult) -> dict[str, Sheet]:
                 for c in codes
             ]
             matrix_rows.append(
-                [catalog.label, req.area, req.number, req.title, *statuses,
-                 result.requirement_readiness[req.need_id].percent]
-            )  # fmt: skip
+                [
+                    catalog.label,
+                    req.area,
+                    req.number,
+                    req.title,
+                    *statuses,
+                    result.requirement_readiness[req.need_id].percent,
+                ]
+            )
     measures: list[list[Value]] = []
     evidence: list[list[Value]] = []
     gaps: list[list[Value]] = []
     for member in result.institutions.values():
         name = member.institution.name
         for m in member.measures:
-            measures.append([member.code, name, m.id, m.title, m.status, m.owner, m.due,
-                             "ja" if m.overdue else "nein", m.source, ", ".join(m.targets)])  # fmt: skip
+            measures.append(
+                [
+                    member.code,
+                    name,
+                    m.id,
+                    m.title,
+                    m.status,
+                    m.owner,
+                    m.due,
+                    "ja" if m.overdue else "nein",
+                    m.source,
+                    ", ".join(m.targets),
+                ]
+            )
         for e in member.evidence:
-            evidence.append([member.code, name, e.id, e.title, e.kind, e.status, e.owner, e.collected_on,
-                             e.valid_until, VALIDITY[e.validity], ", ".join(e.targets), e.location])  # fmt: skip
+            evidence.append(
+                [
+                    member.code,
+                    name,
+                    e.id,
+                    e.title,
+                    e.kind,
+                    e.status,
+                    e.owner,
+                    e.collected_on,
+                    e.valid_until,
+                    VALIDITY[e.validity],
+                    ", ".join(e.targets),
+                    e.location,
+                ]
+            )
         for g in member.gaps:
             gaps.append([member.code, name, g.label, g.title, g.need_id, g.detail, g.date])
     return {
         "matrix": (["Katalog", "Bereich", "Nummer", "Anforderung", *codes, "Reifegrad im Netzwerk (%)"], matrix_rows),
         "massnahmen": (
-            ["Kürzel", "Einrichtung", "ID", "Maßnahme", "Status", "Verantwortlich", "Fällig am", "Überfällig",
-             "Quelle", "Bezug"],
+            [
+                "Kürzel",
+                "Einrichtung",
+                "ID",
+                "Maßnahme",
+                "Status",
+                "Verantwortlich",
+                "Fällig am",
+                "Überfällig",
+                "Quelle",
+                "Bezug",
+            ],
             measures,
-        ),  # fmt: skip
+        ),
         "nachweise": (
-            ["Kürzel", "Einrichtung", "ID", "Nachweis", "Art", "Status", "Verantwortlich", "Erhoben am",
-             "Gültig bis", "Gültigkeit", "Belegt", "Ablage"],
+            [
+                "Kürzel",
+                "Einrichtung",
+                "ID",
+                "Nachweis",
+                "Art",
+                "Status",
+                "Verantwortlich",
+                "Erhoben am",
+                "Gültig bis",
+                "Gültigkeit",
+                "Belegt",
+                "Ablage",
+            ],
             evidence,
-        ),  # fmt: skip
+        ),
         "luecken": (["Kürzel", "Einrichtung", "Art", "Betrifft", "ID", "Hinweis", "Datum"], gaps),
     }
 

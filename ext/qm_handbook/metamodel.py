@@ -34,6 +34,9 @@ class FieldDef:
     kind: FieldKind = "text"
     vocabulary: tuple[str, ...] = ()
     description: str = ""
+    #: For dates: the field whose date this one must not precede (e.g. valid-until
+    #: after collected-on).
+    after: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -45,6 +48,10 @@ class LinkDef:
     incoming: str
     sources: tuple[str, ...]
     targets: tuple[str, ...]
+    #: Every source need must set this link.
+    required: bool = False
+    #: At most one target.
+    single: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,6 +66,8 @@ class TypeDef:
     status: tuple[str, ...] = ()
     required: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
+    #: Status value -> fields that must be filled when the need has that status.
+    status_requires: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -131,7 +140,11 @@ def parse_metamodel(data: dict[str, Any], source: Path = METAMODEL_FILE) -> Meta
             kind=spec.get("kind", "text"),
             vocabulary=vocabularies.get(vocab_name, ()) if vocab_name else (),
             description=spec.get("description", ""),
+            after=spec.get("after", ""),
         )
+    for f in fields.values():
+        if f.after and (f.after not in fields or fields[f.after].kind != "date" or f.kind != "date"):
+            raise MetamodelError(f"field {f.name!r}: 'after' must name another date field")
     types: dict[str, TypeDef] = {}
     for name, spec in data.get("types", {}).items():
         unknown = [f for f in [*spec.get("required", []), *spec.get("optional", [])] if f not in fields]
@@ -140,6 +153,10 @@ def parse_metamodel(data: dict[str, Any], source: Path = METAMODEL_FILE) -> Meta
         status_vocab = spec.get("status")
         if status_vocab is not None and status_vocab not in vocabularies:
             raise MetamodelError(f"type {name!r}: unknown status vocabulary {status_vocab!r}")
+        status_requires = {str(k): _tuple(v) for k, v in spec.get("status_requires", {}).items()}
+        for status, needed in status_requires.items():
+            if status not in vocabularies.get(status_vocab or "", ()) or not set(needed) <= set(fields):
+                raise MetamodelError(f"type {name!r}: bad status_requires entry {status!r}")
         types[name] = TypeDef(
             name=name,
             title=spec["title"],
@@ -149,6 +166,7 @@ def parse_metamodel(data: dict[str, Any], source: Path = METAMODEL_FILE) -> Meta
             status=vocabularies[status_vocab] if status_vocab else (),
             required=_tuple(spec.get("required")),
             optional=_tuple(spec.get("optional")),
+            status_requires=status_requires,
         )
     links: dict[str, LinkDef] = {}
     for name, spec in data.get("links", {}).items():
@@ -163,11 +181,11 @@ def parse_metamodel(data: dict[str, Any], source: Path = METAMODEL_FILE) -> Meta
             incoming=spec["incoming"],
             sources=_tuple(spec["sources"]),
             targets=_tuple(spec["targets"]),
+            required=bool(spec.get("required", False)),
+            single=bool(spec.get("single", False)),
         )
     reports = _report_rules(data.get("reports", {}), vocabularies)
-    return Metamodel(
-        vocabularies=vocabularies, fields=fields, types=types, links=links, reports=reports, source=source
-    )
+    return Metamodel(vocabularies=vocabularies, fields=fields, types=types, links=links, reports=reports, source=source)
 
 
 _REPORT_VOCABULARIES = {

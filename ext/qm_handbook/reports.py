@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -49,7 +50,7 @@ logger = logging.getLogger(__name__)
 _ATTR = "qm_coverage"
 
 
-class qm_report(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
+class qm_report(nodes.General, nodes.Element):  # type: ignore[misc]  # noqa: N801 (docutils naming)
     """Placeholder of a report view; ``view`` and ``options`` are attributes."""
 
 
@@ -68,8 +69,10 @@ def compute_result(app: Sphinx) -> CoverageResult:
     # Reports list institutions in the order of the regional networks in netzwerk.toml.
     regions = {r.code: i for i, r in enumerate(ctx.network.regions)} if ctx.network else {}
     institutions = sorted(ctx.institutions, key=lambda i: (regions.get(i.region, len(regions)), i.code))
+    # NeedItem behaves like a read-only mapping, which is all the computation needs.
+    needs = cast("Mapping[str, Mapping[str, Any]]", get_needs_view(app))
     return compute_coverage(
-        get_needs_view(app),
+        needs,
         model=ctx.model,
         catalogs=ctx.catalogs,
         institutions=institutions,

@@ -10,7 +10,7 @@ alone; every view starts with the as-of line "Stand: TT.MM.JJJJ".
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 from docutils import nodes
 
@@ -19,7 +19,7 @@ from .labels import css_token, format_date, format_percent
 
 #: ``link(docname, anchor)`` → relative URI (None when the target is unknown).
 Linker = Callable[[str, str], str | None]
-Content = str | nodes.Node | Sequence[nodes.Node]
+Content: TypeAlias = str | nodes.Node | Sequence[nodes.Node]
 
 
 def stand(result: CoverageResult) -> nodes.paragraph:
@@ -96,10 +96,12 @@ def _entry(content: Content, classes: Sequence[str] = (), morecols: int = 0) -> 
 class Row:
     """A table row: cells with optional classes, or one spanning cell."""
 
-    def __init__(self, cells: Sequence[Content], classes: Sequence[str] = (), cell_classes: Mapping[int, Any] = ()):
+    def __init__(
+        self, cells: Sequence[Content], classes: Sequence[str] = (), cell_classes: Mapping[int, Any] | None = None
+    ):
         self.cells = list(cells)
         self.classes = list(classes)
-        self.cell_classes: Mapping[int, Any] = dict(cell_classes)
+        self.cell_classes: Mapping[int, Any] = dict(cell_classes or {})
 
 
 def table(
@@ -138,7 +140,8 @@ def table(
 
 def readiness_cells(readiness: Readiness, statuses: Sequence[str]) -> list[Content]:
     """Status counts followed by the readiness percentage."""
-    return [str(readiness.counts.get(s, 0)) for s in statuses] + [pct(readiness.percent)]
+    cells: list[Content] = [str(readiness.counts.get(s, 0)) for s in statuses]
+    return [*cells, pct(readiness.percent)]
 
 
 def formula(result: CoverageResult) -> nodes.paragraph:

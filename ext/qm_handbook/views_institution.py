@@ -58,15 +58,26 @@ def _measure_line(ms: Measure, link: Linker) -> list[nodes.Node]:
 
 
 def _audit_row(req_label: list[Content], cell: Cell, link: Linker) -> list[Content]:
-    statements = [
-        para(ref(link, s.docname, s.id, s.title), " – ", status_node(s.status)) for s in cell.statements
-    ] or [para(status_node(cell.status, "fehlt – keine Umsetzung"))]
-    evidence = bullets([[ref(link, e.docname, e.id, e.title), nodes.Text(": "), _validity(e.validity, e.valid_until)]
-                        for e in cell.evidence], empty="kein Nachweis")  # fmt: skip
+    statements = [para(ref(link, s.docname, s.id, s.title), " – ", status_node(s.status)) for s in cell.statements] or [
+        para(status_node(cell.status, "fehlt – keine Umsetzung"))
+    ]
+    evidence = bullets(
+        [
+            [ref(link, e.docname, e.id, e.title), nodes.Text(": "), _validity(e.validity, e.valid_until)]
+            for e in cell.evidence
+        ],
+        empty="kein Nachweis",
+    )
     open_items: list[nodes.Node | Sequence[nodes.Node]] = [_measure_line(m, link) for m in cell.open_measures]
     for fd in cell.open_findings:
-        open_items.append([nodes.Text(f"Befund ({fd.kind}): "), ref(link, fd.docname, fd.id, fd.title),
-                           nodes.Text(" – "), status_node(fd.status)])  # fmt: skip
+        open_items.append(
+            [
+                nodes.Text(f"Befund ({fd.kind}): "),
+                ref(link, fd.docname, fd.id, fd.title),
+                nodes.Text(" – "),
+                status_node(fd.status),
+            ]
+        )
     return [para(*req_label), statements, evidence, bullets(open_items, empty="keine offenen Punkte")]
 
 
@@ -77,29 +88,46 @@ def audit_view(result: CoverageResult, code: str, options: dict[str, Any], link:
     wanted = set(options.get("bereich") or [])
     out: list[nodes.Node] = [stand(result)]
     audit = f"; nächstes {member.audit_label} am {format_date(member.audit_date)}" if member.audit_date else ""
-    out.append(para(f"{member.institution.name}: Reifegrad {pct(member.readiness.percent)}{audit}.",
-                    classes=["qm-zusammenfassung"]))  # fmt: skip
+    out.append(
+        para(
+            f"{member.institution.name}: Reifegrad {pct(member.readiness.percent)}{audit}.",
+            classes=["qm-zusammenfassung"],
+        )
+    )
     for area, area_result in zip(catalog.areas, member.areas, strict=True):
         if wanted and area.code not in wanted:
             continue
         out.append(
-            nodes.rubric(text=f"{area.code} {area.title} – Reifegrad {pct(area_result.readiness.percent)}",
-                         classes=["qm-bereich"])  # fmt: skip
+            nodes.rubric(
+                text=f"{area.code} {area.title} – Reifegrad {pct(area_result.readiness.percent)}",
+                classes=["qm-bereich"],
+            )
         )
         rows = []
         for req in area.requirements:
-            label: list[Content] = [ref(link, result.requirement_docs.get(req.need_id, ""), req.need_id,
-                                        f"{req.number} {req.title}")]  # fmt: skip
-            rows.append(Row(_audit_row(label, member.cells[req.need_id], link),
-                            cell_classes={1: [f"qm-st-{css_token(member.cells[req.need_id].status)}"]}))  # fmt: skip
+            label: list[Content] = [
+                ref(link, result.requirement_docs.get(req.need_id, ""), req.need_id, f"{req.number} {req.title}")
+            ]
+            rows.append(
+                Row(
+                    _audit_row(label, member.cells[req.need_id], link),
+                    cell_classes={1: [f"qm-st-{css_token(member.cells[req.need_id].status)}"]},
+                )
+            )
         out.append(
-            table(["Anforderung", "Umsetzung (Status)", "Nachweise (Gültigkeit)", "Offene Maßnahmen und Befunde"],
-                  rows, classes=["qm-auditansicht"], widths=[22, 26, 28, 24])  # fmt: skip
+            table(
+                ["Anforderung", "Umsetzung (Status)", "Nachweise (Gültigkeit)", "Offene Maßnahmen und Befunde"],
+                rows,
+                classes=["qm-auditansicht"],
+                widths=[22, 26, 28, 24],
+            )
         )
     return out
 
 
-def gap_list(result: CoverageResult, codes: Sequence[str] | None, kinds: Sequence[str] | None, link: Linker) -> list[nodes.Node]:
+def gap_list(
+    result: CoverageResult, codes: Sequence[str] | None, kinds: Sequence[str] | None, link: Linker
+) -> list[nodes.Node]:
     """The gaps of some institutions, optionally only some kinds."""
     members = _members(result, codes)
     gaps = result.gaps([m.code for m in members], kinds or None)
@@ -117,8 +145,11 @@ def gap_list(result: CoverageResult, codes: Sequence[str] | None, kinds: Sequenc
         rows.append(row)
     headers = ["Art", *(["Einrichtung"] if many else []), "Betrifft", "Hinweis"]
     out.append(table(headers, rows, classes=["qm-luecken"], widths=[18, *([8] if many else []), 40, 34]))
-    summary = ", ".join(f"{label}: {sum(1 for g in gaps if g.kind == k)}" for k, label in GAP_KINDS.items()
-                        if any(g.kind == k for g in gaps))  # fmt: skip
+    summary = ", ".join(
+        f"{label}: {sum(1 for g in gaps if g.kind == k)}"
+        for k, label in GAP_KINDS.items()
+        if any(g.kind == k for g in gaps)
+    )
     out.append(para(f"{len(gaps)} Lücken ({summary}).", classes=["qm-summe"]))
     return out
 
@@ -178,15 +209,26 @@ def institution_dashboard(result: CoverageResult, code: str, chart_id: str) -> l
     bars = [Bar(f"{a.code} {a.title}", a.readiness.percent, pct(a.readiness.percent)) for a in member.areas]
     out.append(nodes.rubric(text="Reifegrad je Qualitätsbereich"))
     out.append(
-        nodes.raw("", bar_chart(chart_id, f"Reifegrad je Qualitätsbereich – {member.code}", bars,
-                                description="Reifegrad in Prozent."), format="html")  # fmt: skip
+        nodes.raw(
+            "",
+            bar_chart(
+                chart_id, f"Reifegrad je Qualitätsbereich – {member.code}", bars, description="Reifegrad in Prozent."
+            ),
+            format="html",
+        )
     )
     rows = [Row([f"{a.code} {a.title}", *readiness_cells(a.readiness, result.statuses)]) for a in member.areas]
     rows.append(Row(["Gesamt", *readiness_cells(member.readiness, result.statuses)], classes=["qm-summenzeile"]))
     out.append(table(["Qualitätsbereich", *result.statuses, "Reifegrad"], rows, classes=["qm-reifegrad"]))
     counts = member.gap_counts()
-    out.append(table(["Art der Lücke", "Anzahl"], [[label, str(counts[k])] for k, label in GAP_KINDS.items()],
-                     classes=["qm-lueckenzahlen"], widths=[70, 30]))  # fmt: skip
+    out.append(
+        table(
+            ["Art der Lücke", "Anzahl"],
+            [[label, str(counts[k])] for k, label in GAP_KINDS.items()],
+            classes=["qm-lueckenzahlen"],
+            widths=[70, 30],
+        )
+    )
     out.append(formula(result))
     return out
 

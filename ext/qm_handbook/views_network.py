@@ -55,7 +55,9 @@ def _legend(members: Sequence[InstitutionResult], link: Linker, prefix: dict[str
         if index:
             parts.append(" · ")
         parts.append(f"{member.code} = ")
-        parts.append(ref(link, prefix.get(member.code, ""), "", member.institution.short_name or member.institution.name))
+        parts.append(
+            ref(link, prefix.get(member.code, ""), "", member.institution.short_name or member.institution.name)
+        )
     return para(*parts, classes=["qm-legende"])
 
 
@@ -80,7 +82,10 @@ def matrix_view(
             title += f" – Reifegrad im Netzwerk {pct(area_result.readiness.percent)}"
         rows.append(Row([title], classes=["qm-bereichszeile"]))
         for req in area.requirements:
-            cells: list[Content] = [req.number, ref(link, result.requirement_docs.get(req.need_id, ""), req.need_id, req.title)]
+            cells: list[Content] = [
+                req.number,
+                ref(link, result.requirement_docs.get(req.need_id, ""), req.need_id, req.title),
+            ]
             classes: dict[int, Any] = {}
             for index, member in enumerate(members, start=2):
                 cell = member.cells[req.need_id]
@@ -157,7 +162,9 @@ def readiness_view(result: CoverageResult, options: dict[str, Any]) -> list[node
     return out
 
 
-def network_dashboard(result: CoverageResult, link: Linker, index_docs: dict[str, str], chart_id: str) -> list[nodes.Node]:
+def network_dashboard(
+    result: CoverageResult, link: Linker, index_docs: dict[str, str], chart_id: str
+) -> list[nodes.Node]:
     """Readiness per institution and per area as charts, plus gap counts in a table."""
     out: list[nodes.Node] = [stand(result)]
     members = list(result.institutions.values())
@@ -175,7 +182,9 @@ def network_dashboard(result: CoverageResult, link: Linker, index_docs: dict[str
     rows: list[Row] = []
     for m in members:
         counts = m.gap_counts()
-        name: list[nodes.Node] = [para(ref(link, index_docs.get(m.code, ""), "", f"{m.code} {m.institution.short_name}"))]
+        name: list[nodes.Node] = [
+            para(ref(link, index_docs.get(m.code, ""), "", f"{m.code} {m.institution.short_name}"))
+        ]
         if m.audit_date:
             name.append(para(f"{m.audit_label}: {format_date(m.audit_date)}", classes=["qm-audittermin"]))
         rows.append(Row([name, pct(m.readiness.percent), str(len(m.gaps)), *(str(counts[k]) for k in kinds)]))
@@ -187,8 +196,13 @@ def network_dashboard(result: CoverageResult, link: Linker, index_docs: dict[str
         )
     )
     out.append(nodes.rubric(text="Kennzahlen je Einrichtung"))
-    out.append(table(["Einrichtung (nächstes Audit)", "Reifegrad", "Lücken", *GAP_KINDS.values()], rows,
-                     classes=["qm-kennzahlen"]))  # fmt: skip
+    out.append(
+        table(
+            ["Einrichtung (nächstes Audit)", "Reifegrad", "Lücken", *GAP_KINDS.values()],
+            rows,
+            classes=["qm-kennzahlen"],
+        )
+    )
     area_bars = []
     area_rows: list[Row] = []
     for (catalog, _code), area in result.area_readiness.items():
@@ -200,11 +214,15 @@ def network_dashboard(result: CoverageResult, link: Linker, index_docs: dict[str
         out.append(
             nodes.raw(
                 "",
-                bar_chart(f"{chart_id}-b", "Reifegrad je Qualitätsbereich im Netzwerk", area_bars,
-                          description="Reifegrad in Prozent über alle Einrichtungen."),
+                bar_chart(
+                    f"{chart_id}-b",
+                    "Reifegrad je Qualitätsbereich im Netzwerk",
+                    area_bars,
+                    description="Reifegrad in Prozent über alle Einrichtungen.",
+                ),
                 format="html",
             )
-        )  # fmt: skip
+        )
         out.append(table(["Qualitätsbereich", *result.statuses, "Reifegrad"], area_rows, classes=["qm-reifegrad"]))
     out.append(formula(result))
     return out

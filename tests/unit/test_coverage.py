@@ -17,10 +17,11 @@ from qm_handbook.metamodel import load_metamodel
 
 MODEL = load_metamodel()
 REQS = tuple(
-    Requirement(number=f"E1.{n}", title=f"Anforderung {n}", text="", area="E1", level="Einrichtungsebene",
-                need_id=f"T_E1_{n}")
+    Requirement(
+        number=f"E1.{n}", title=f"Anforderung {n}", text="", area="E1", level="Einrichtungsebene", need_id=f"T_E1_{n}"
+    )
     for n in (1, 2, 3)
-)  # fmt: skip
+)
 CATALOG = Catalog(
     code="T",
     name="Test",
@@ -36,9 +37,17 @@ CATALOG = Catalog(
 
 def inst(code: str, **extra: Any) -> Institution:
     return Institution(
-        slug=code.lower(), code=code, name=code, short_name=code, region="r", kind="VHS", fictional=True,
-        status="zertifiziert", catalog="T 1.0", **extra,
-    )  # fmt: skip
+        slug=code.lower(),
+        code=code,
+        name=code,
+        short_name=code,
+        region="r",
+        kind="VHS",
+        fictional=True,
+        status="zertifiziert",
+        catalog="T 1.0",
+        **extra,
+    )
 
 
 A1 = inst("A1", next_audit=dt.date(2026, 9, 30), next_internal_audit=dt.date(2027, 3, 1))

@@ -49,13 +49,13 @@ def test_catalog_problems_name_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "x.toml"
     path.write_text(
         '[katalog]\nkuerzel = "X"\nname = "X"\nversion = "1"\n\n[[bereich]]\nkennung = "A"\ntitel = "A"\n'
-        'ebene = "Einrichtungsebene"\n\n[[bereich.anforderung]]\nnummer = "A.1"\ntitel = "Eins"\n\n'
-        '[[bereich.anforderung]]\nnummer = "A.1"\ntitel = "Doppelt"\n',
+        'ebene = "Einrichtungsebene"\n\n[[bereich.anforderung]]\nnummer = "A.1"\ntitel = "Eins"\ntext = "T"\n\n'
+        '[[bereich.anforderung]]\nnummer = "A.1"\ntitel = "Doppelt"\ntext = "T"\n',
         encoding="utf-8",
     )
     catalog, problems = load_catalog(path, MODEL)
     assert catalog is not None
-    assert [(p.code, p.line) for p in problems] == [("catalog_duplicate", 16)]
+    assert [(p.code, p.line) for p in problems] == [("catalog_duplicate", 17)]
     assert "zuerst in Zeile 12" in problems[0].message
 
 
