@@ -27,6 +27,7 @@ _DOC_PREFIX = "#document-"
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 #: Attributes holding references to IDs of the same page.
 _REF_ATTRS = ("refid", "backrefs")
+_WRAPPER_CLASSES = {"table-wrapper", "math-wrapper"}
 
 
 def doc_anchor(docname: str) -> str:
@@ -41,6 +42,11 @@ def _localize(tree: nodes.Element, docname: str, keep: Set[str]) -> None:
     def local(value: str) -> str:
         return value if value in keep else prefix + value
 
+    # The theme wraps tables in a container that copies the table's IDs (for scrolling on
+    # screens); on paper the wrapper is useless and its copies would be duplicate anchors.
+    for wrapper in list(tree.findall(nodes.container)):
+        if _WRAPPER_CLASSES & set(wrapper["classes"]):
+            wrapper.replace_self(wrapper.children)
     for node in tree.findall(nodes.Element):
         if node.get("ids"):
             node["ids"] = [local(i) for i in node["ids"]]
