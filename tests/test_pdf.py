@@ -141,6 +141,9 @@ def test_cover_and_document_control(small: PdfBuild) -> None:
     assert "Freigabe 15.01.2026 durch Leitung" in cover
     assert "Stand 30.06.2026" in cover
     assert small.catalogs[alpha.catalog].label in cover
+    # alpha has a logo.svg in its folder (its text reads "AlphaLogo"): the cover shows it.
+    assert "AlphaLogo" in (alpha.path.parent / "logo.svg").read_text(encoding="utf-8")
+    assert "AlphaLogo" in cover
     control = " ".join(pdf.pages[1].split())
     # bereich.md: next review 2026-03-31 is before the as-of date 2026-06-30.
     assert "31.03.2026 – überfällig" in control

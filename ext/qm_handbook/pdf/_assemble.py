@@ -92,6 +92,7 @@ def inline_pages(
             prepare(tree)
         env.resolve_references(tree, docname, builder)
         _localize(tree, docname, keep)
+        top = next(iter(tree.findall(nodes.section)), None)
         for toctree in list(tree.findall(addnodes.toctree)):
             children: list[nodes.Node] = []
             for child in map(str, toctree["includefiles"]):
@@ -102,10 +103,16 @@ def inline_pages(
                 start_node.extend(sub.children)
                 children.append(start_node)
             wrapper = toctree.parent
-            if isinstance(wrapper, nodes.compound) and "toctree-wrapper" in wrapper["classes"]:
-                wrapper.replace_self(children or [nodes.inline()])
+            holder = (
+                wrapper if isinstance(wrapper, nodes.compound) and "toctree-wrapper" in wrapper["classes"] else toctree
+            )
+            # Listed pages become chapters of the page itself, even when its toctree stands
+            # in a subsection (e.g. at the end of the last one).
+            if top is not None and holder.parent is not top:
+                holder.parent.remove(holder)
+                top.extend(children)
             else:
-                toctree.replace_self(children or [nodes.inline()])
+                holder.replace_self(children or [nodes.inline()])
         return tree
 
     return inline(start), order

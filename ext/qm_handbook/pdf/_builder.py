@@ -11,7 +11,6 @@ network PDF).
 
 from __future__ import annotations
 
-import datetime as dt
 import posixpath
 from dataclasses import dataclass
 from html import escape
@@ -279,8 +278,3 @@ class QmPdfBuilder(SingleFileHTMLBuilder):
 def pdf_href(docname: str, pdf_dir: str, slug: str) -> str:
     """Relative link from the HTML page of ``docname`` to a PDF in the output's ``pdf_dir``."""
     return posixpath.relpath(f"{pdf_dir.strip('/')}/{slug}.pdf", posixpath.dirname(docname) or ".")
-
-
-def as_of_text(value: dt.date) -> str:
-    """``Stand: 27.11.2026``."""
-    return f"Stand: {format_date(value)}"
