@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx import addnodes
 
+from ..metamodel import ID_REGEX
+
 if TYPE_CHECKING:
     from collections.abc import Set
 
@@ -28,6 +30,9 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 #: Attributes holding references to IDs of the same page.
 _REF_ATTRS = ("refid", "backrefs")
 _WRAPPER_CLASSES = {"table-wrapper", "math-wrapper"}
+_NEED_ID = re.compile(ID_REGEX)
+#: Class of links whose text is a need ID.
+ID_LINK_CLASS = "qm-pdf-idlink"
 
 
 def doc_anchor(docname: str) -> str:
@@ -161,5 +166,7 @@ def fix_references(tree: nodes.Element, pages: Iterable[str], keep: Set[str]) ->
             target = ""  # a file of the website: not part of the PDF
         if target and target in present:
             ref["refuri"] = "#" + target
+            if _NEED_ID.match(ref.astext()):
+                ref["classes"].append(ID_LINK_CLASS)  # never hyphenated (print.css)
         else:
             _unwrap(ref)
