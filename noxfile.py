@@ -98,7 +98,8 @@ def pdf(session: nox.Session) -> None:
 def _build_pdfs(session: nox.Session, slugs: list[str]) -> None:
     # Same doctree folder as the website: pages already read there are not read again.
     outdir = BUILD_DIR / "html" / "pdf"
-    _sphinx_build(session, "qmpdf", outdir, "-D", f"handbook_pdf_select={','.join(slugs)}")
+    selection = f"handbook_pdf_select={','.join(slugs)}"
+    _sphinx_build(session, "qmpdf", outdir, "-D", selection, "-D", "handbook_pdf_jobs=auto")
     for slug in slugs or ["*"]:
         for path in sorted(outdir.glob(f"{slug}.pdf")):
             session.log(f"PDF: {path}")

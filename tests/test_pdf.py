@@ -23,6 +23,7 @@ from qm_handbook.catalog import Catalog, load_catalogs
 from qm_handbook.institutions import Institution, load_institutions
 from qm_handbook.metamodel import load_metamodel
 from qm_handbook.pdf._appendix import SECTIONS
+from qm_handbook.pdf._builder import pdf_workers
 
 ROOT = Path(__file__).parent / "roots" / "test-pdf"
 
@@ -189,6 +190,21 @@ def test_unknown_institution_is_reported(small: PdfBuild, tmp_path: Path) -> Non
     assert "[qm.pdf_unknown_institution]" in warnings
     assert "Meinten Sie „alpha“?" in warnings
     assert not list((tmp_path / "pdf").glob("*.pdf"))
+
+
+def test_worker_processes_give_the_same_pdfs(small: PdfBuild, tmp_path: Path) -> None:
+    warnings = _run(small.srcdir, tmp_path / "pdf", tmp_path / "doctrees", "qmpdf", handbook_pdf_jobs="2")
+    assert warnings == ""
+    for path in sorted(small.pdfdir.glob("*.pdf")):
+        again = Pdf(tmp_path / "pdf" / path.name)
+        assert again.pages == Pdf(path).pages
+
+
+@pytest.mark.parametrize(
+    ("setting", "jobs", "expected"), [("1", 9, 1), ("3", 9, 3), ("3", 2, 2), ("x", 9, 1), ("auto", 1, 1)]
+)
+def test_pdf_workers(setting: str, jobs: int, expected: int) -> None:
+    assert pdf_workers(setting, jobs) == expected
 
 
 @pytest.mark.demo

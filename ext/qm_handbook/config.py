@@ -53,6 +53,10 @@ class HandbookConfig:
             "help": "Nur diese PDFs schreiben: Ordnernamen der Einrichtungen, kommagetrennt (netzwerk: Netzwerk-PDF)",
         },
     )
+    pdf_jobs: str = field(
+        default="1",
+        metadata={"rebuild": "", "help": "Prozesse für das Erzeugen der PDFs: Zahl oder „auto“ (ein Prozess je Kern)"},
+    )
     check_report: str = field(
         default="",
         metadata={"rebuild": "", "help": "Datei für die Zusammenfassung der Prüfung (Meldungen je Code, JSON)"},

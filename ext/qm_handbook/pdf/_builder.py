@@ -11,7 +11,12 @@ network PDF).
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
+import os
 import posixpath
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -34,7 +39,7 @@ from . import _front
 from ._appendix import audit_appendix, replace_report_views, statements_by_requirement
 from ._assemble import all_ids, doc_anchor, fix_references, inline_pages
 from ._catalog import catalog_chapter
-from ._render import render_pdf
+from ._render import RenderResult, RenderTask, render_task
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Set
@@ -88,6 +93,23 @@ def plan_jobs(ctx: HandbookContext, root_doc: str, select: str) -> tuple[list[Pd
     return jobs, problems
 
 
+def pdf_workers(setting: str, jobs: int) -> int:
+    """How many processes render PDFs: ``handbook_pdf_jobs`` (a number or ``auto``), at most one per PDF."""
+    value = setting.strip().lower()
+    wanted = (os.cpu_count() or 1) if value == "auto" else int(value) if value.isdigit() else 1
+    return max(1, min(wanted, jobs))
+
+
+@contextlib.contextmanager
+def _pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes for rendering (None: render in this process)."""
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield None
+        return
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield pool
+
+
 class QmPdfBuilder(SingleFileHTMLBuilder):
     """Writes the certification PDFs (see module docstring)."""
 
@@ -103,15 +125,31 @@ class QmPdfBuilder(SingleFileHTMLBuilder):
     def write_documents(self, _docnames: Set[str]) -> None:
         self.prepare_writing(set(self.env.all_docs))
         ctx = get_context(self.env)
-        jobs, problems = plan_jobs(ctx, self.config.root_doc, get_config(self.config).pdf_select)
+        settings = get_config(self.config)
+        jobs, problems = plan_jobs(ctx, self.config.root_doc, settings.pdf_select)
         log_problems(problems, ctx.srcdir)
         from sphinx_needs.data import SphinxNeedsData
 
         keep = frozenset(SphinxNeedsData(self.env).get_needs_view())
-        for job in status_iterator(
-            jobs, "PDF schreiben … ", "darkgreen", len(jobs), self.config.verbosity, lambda j: j.slug
-        ):
-            self._write_job(ctx, job, keep)
+        workers = pdf_workers(settings.pdf_jobs, len(jobs))
+        with _pool(workers) as pool:
+            pending: list[tuple[PdfJob, Future[RenderResult] | RenderResult]] = []
+            for job in status_iterator(
+                jobs, "PDF vorbereiten … ", "darkgreen", len(jobs), self.config.verbosity, lambda j: j.slug
+            ):
+                task = self._document(ctx, job, keep)
+                # Sphinx assembles the documents one after another; WeasyPrint, the slow part,
+                # may run in worker processes meanwhile.
+                pending.append((job, pool.submit(render_task, task) if pool else render_task(task)))
+            for job, outcome in pending:
+                result = outcome.result() if isinstance(outcome, Future) else outcome
+                # Reported at the PDF's first page (a file path without line would be taken as a page name).
+                log_problems(
+                    [Problem(code="pdf_render", message=f"{job.slug}.pdf: WeasyPrint: {m}", docname=job.start)
+                     for m in result.messages],
+                    ctx.srcdir,
+                )  # fmt: skip
+                logger.info("PDF %s.pdf: %d Seiten", job.slug, result.pages)
 
     def _linker(self, start: str) -> Linker:
         """Links of the report views: resolved to anchors in the PDF by ``fix_references``."""
@@ -124,7 +162,8 @@ class QmPdfBuilder(SingleFileHTMLBuilder):
 
         return link
 
-    def _write_job(self, ctx: HandbookContext, job: PdfJob, keep: frozenset[str]) -> None:
+    def _document(self, ctx: HandbookContext, job: PdfJob, keep: frozenset[str]) -> RenderTask:
+        """Assemble one PDF's HTML document."""
         inst = job.institution
         include: Callable[[str], bool]
         prepare: Callable[[nodes.document], None] | None = None
@@ -161,16 +200,15 @@ class QmPdfBuilder(SingleFileHTMLBuilder):
         body = self._body(doctree, job.start)
         toc = _front.toc_entries(doctree.children, max_level=3)
         front = self._front_matter(ctx, job, pages) + _front.toc_html(toc)
-        html = self._page(ctx, job, front + body)
-        target = Path(self.outdir) / f"{job.slug}.pdf"
-        result = render_pdf(html, target, base_url=Path(self.srcdir), extra_css=self._running_css(ctx, job))
-        # Reported at the PDF's first page (a file path without line would be taken as a page name).
-        problems = [Problem(code="pdf_render", message=f"{target.name}: WeasyPrint: {m}", docname=job.start)
-                    for m in result.messages]  # fmt: skip
-        log_problems(problems, ctx.srcdir)
         unresolved = {e.anchor for e in toc} - all_ids(doctree)
         if unresolved:  # pragma: no cover - guards the assembly logic
             raise RuntimeError(f"table of contents points to missing anchors: {sorted(unresolved)}")
+        return RenderTask(
+            html=self._page(ctx, job, front + body),
+            target=Path(self.outdir) / f"{job.slug}.pdf",
+            base_url=Path(self.srcdir),
+            extra_css=self._running_css(ctx, job),
+        )
 
     def _body(self, doctree: nodes.document, docname: str) -> str:
         doctree.settings = self.docsettings

@@ -28,6 +28,21 @@ class RenderResult:
     messages: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RenderTask:
+    """One document to render (picklable: may be sent to a worker process)."""
+
+    html: str
+    target: Path
+    base_url: Path
+    extra_css: str = ""
+
+
+def render_task(task: RenderTask) -> RenderResult:
+    """Render one task (see :func:`render_pdf`)."""
+    return render_pdf(task.html, task.target, base_url=task.base_url, extra_css=task.extra_css)
+
+
 class _Collector(logging.Handler):
     """Keeps WeasyPrint's warnings and errors while one document renders."""
 
