@@ -271,7 +271,8 @@ class _Builder:
                     )
                 )
         kind_order = list(GAP_KINDS)
-        gaps.sort(key=lambda g: (kind_order.index(g.kind), g.date or dt.date.max, g.title))
+        # Stable sort: within a kind and date, gaps keep catalog (or source) order.
+        gaps.sort(key=lambda g: (kind_order.index(g.kind), g.date or dt.date.max))
         areas = tuple(
             AreaResult(
                 code=area.code,
