@@ -216,6 +216,13 @@ def test_demo_institution_pdf(demo: DemoBuild) -> None:
     assert [p.name for p in (demo.outdir / "pdf").iterdir()] == [f"{inst.slug}.pdf"]
     pdf = Pdf(demo.outdir / "pdf" / f"{inst.slug}.pdf")
     check_institution_pdf(pdf, inst, catalogs[inst.catalog], [i.code for i in institutions if i is not inst])
+    # The matrix spans pages; its header row is repeated on each of them.
+    outline = pdf.outline()
+    start = next(i for i, (_, t, _) in enumerate(outline) if t == SECTIONS["matrix"])
+    first, last = outline[start][2], outline[start + 1][2]
+    assert last > first
+    for page in pdf.pages[first : last + 1]:
+        assert "Anforderung Status Umsetzung Nachweise" in " ".join(page.split())
     # The key figures of the appendix are the ones on the institution's report page.
     appendix = " ".join(pdf.text_from(SECTIONS["ueberblick"]).split())
     figures = demo.page(f"institutions/{inst.slug}/stand").select("table.qm-kennzahlen tbody tr")
