@@ -84,6 +84,7 @@ def check_institution_pdf(pdf: Pdf, inst: Institution, catalog: Catalog, others:
     assert pdf.reader.metadata.title == f"Qualitätshandbuch {inst.name}"
     assert pdf.catalog["/Lang"] == "de"
     assert pdf.pdfa() == ("3", "B")
+    assert "/OutputIntents" in pdf.catalog  # PDF/A: sRGB output intent
     assert bool(pdf.catalog["/MarkInfo"]["/Marked"])
     assert "/StructTreeRoot" in pdf.catalog
     # Fonts: every font program is embedded.
