@@ -20,6 +20,7 @@ from .metamodel import load_metamodel, needs_config
 from .model_docs import setup_model_docs
 from .need_display import setup_need_display
 from .overview import setup_overview
+from .pdf import setup_pdf
 from .reporting import log_problems
 from .reports import setup_reports
 from .site import setup_site
@@ -75,6 +76,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_doccontrol(app)
     setup_site(app)
     setup_theme_i18n(app)
+    setup_pdf(app)
     setup_reports(app)
     setup_validate(app)
     setup_suspect(app)
