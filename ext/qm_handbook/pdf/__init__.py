@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 
 from ..config import get_config
-from ..exports import DOWNLOADS, EXPORT_DIR
 from ._builder import WEB_ONLY_CLASS, QmPdfBuilder, pdf_href
 
 if TYPE_CHECKING:
@@ -55,10 +54,7 @@ def _remove_side_files(app: Sphinx, exception: BaseException | None) -> None:
     if exception is None and app.builder.name == QmPdfBuilder.name:
         for name in _SIDE_FILES:
             (Path(app.outdir) / name).unlink(missing_ok=True)
-        # The report exports (metrics.json, CSV, XLSX) belong to the website, not next to the PDFs.
-        for name in DOWNLOADS:
-            (Path(app.outdir) / name).unlink(missing_ok=True)
-        for name in (*_SIDE_DIRS, EXPORT_DIR):
+        for name in _SIDE_DIRS:
             shutil.rmtree(Path(app.outdir) / name, ignore_errors=True)
 
 

@@ -50,7 +50,6 @@ logger = logging.getLogger(__name__)
 
 NETWORK_SLUG = "netzwerk"
 #: Body font of the PDFs (print.css); DejaVu is embedded, with full German coverage.
-PDF_FONT = "DejaVu Sans"
 #: Class of nodes that only make sense on the website (e.g. the PDF download link).
 WEB_ONLY_CLASS = "qm-nur-web"
 
@@ -184,11 +183,6 @@ class QmPdfBuilder(SingleFileHTMLBuilder):
             doctree += catalog_chapter(ctx.catalogs[inst.catalog], statements_by_requirement(member))
             doctree += audit_appendix(coverage, inst, self._linker(job.start))
         doctree["docname"] = job.start
-        for raw in list(doctree.findall(nodes.raw)):
-            # WeasyPrint's SVG renderer ignores the page's CSS: give the charts their font here.
-            if "qm-diagramm" in raw.astext():
-                text = raw.astext().replace("<svg ", f'<svg font-size="11" font-family="{PDF_FONT}" ', 1)
-                raw.replace_self(nodes.raw("", text, format="html"))
         for table in doctree.findall(nodes.table):
             # Tables built by code carry their column widths; let the HTML writer emit them.
             if any(c.startswith("qm-") for c in table["classes"]) and "colwidths-auto" not in table["classes"]:
