@@ -7,6 +7,7 @@ with the pinned nox and uv, and re-runs itself there. Every session installs its
 packages from ``constraints.txt`` (exact versions) into its own environment.
 
     python3 noxfile.py -s build     # website and PDFs of the demo network
+    python3 noxfile.py -s pdf -- vhs-leipziger-land   # one institution's PDF (none: all + network)
     python3 noxfile.py -s tests     # the whole test suite
     python3 noxfile.py -s check     # fast check of all sources, no HTML (summary per code)
     python3 noxfile.py -s bestaetigen -- W1_DQE_E1_1   # re-confirm statements after a catalog change
@@ -79,18 +80,36 @@ def _sphinx_build(session: nox.Session, builder: str, outdir: Path, *extra: str)
 
 @nox.session
 def build(session: nox.Session) -> None:
-    """Build the demo network: the website (warnings are errors)."""
-    _install(session, "docs")
+    """Build the demo network: the website, then every institution's PDF (warnings are errors)."""
+    _install(session, "docs", "pdf")
     html = BUILD_DIR / "html"
     _sphinx_build(session, "html", html, *session.posargs)
+    _build_pdfs(session, [])
     session.log(f"Website: {html / 'index.html'}")
     session.log(f"Need-Daten: {html / 'needs.json'}")
+
+
+@nox.session(default=False)
+def pdf(session: nox.Session) -> None:
+    """PDFs for certification: `-- <slug> ...` for some institutions; without: all and the network."""
+    _install(session, "docs", "pdf")
+    _build_pdfs(session, session.posargs)
+
+
+def _build_pdfs(session: nox.Session, slugs: list[str]) -> None:
+    # Same doctree folder as the website: pages already read there are not read again.
+    outdir = BUILD_DIR / "html" / "pdf"
+    selection = f"handbook_pdf_select={','.join(slugs)}"
+    _sphinx_build(session, "qmpdf", outdir, "-D", selection, "-D", "handbook_pdf_jobs=auto")
+    for slug in slugs or ["*"]:
+        for path in sorted(outdir.glob(f"{slug}.pdf")):
+            session.log(f"PDF: {path}")
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the whole test suite: style and type checks, then pytest (units, test roots, demo builds)."""
-    _install(session, "docs", "test", "lint")
+    _install(session, "docs", "test", "lint", "pdf")
     if not session.posargs:
         _lint(session)
     session.run("pytest", *session.posargs)
@@ -144,7 +163,7 @@ def preview(session: nox.Session) -> None:
 @nox.session(default=False)
 def lint(session: nox.Session) -> None:
     """Style and type checks of the extension and tests."""
-    _install(session, "lint", "docs", "test")
+    _install(session, "lint", "docs", "test", "pdf")
     _lint(session)
 
 

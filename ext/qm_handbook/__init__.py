@@ -22,6 +22,7 @@ from .model_docs import setup_model_docs
 from .navigation import setup_navigation
 from .need_display import setup_need_display
 from .overview import setup_overview
+from .pdf import setup_pdf
 from .regions import setup_regions
 from .reporting import log_problems
 from .reports import setup_reports
@@ -80,6 +81,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_doccontrol(app)
     setup_site(app)
     setup_theme_i18n(app)
+    setup_pdf(app)
     setup_reports(app)
     setup_validate(app)
     setup_suspect(app)

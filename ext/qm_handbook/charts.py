@@ -34,6 +34,10 @@ class Bar:
     text: str
 
 
+FONT_FAMILY = "DejaVu Sans, Verdana, Arial, sans-serif"
+FONT_SIZE = 11
+
+
 def band(value: float | None) -> str:
     """Colour band of a readiness value."""
     if value is None:
@@ -54,7 +58,9 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[Bar], *, description: st
     values = "; ".join(f"{b.label}: {b.text}" for b in bars)
     desc = f"{description} {values}".strip()
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="qm-diagramm" role="img" '
+        # Font set on the SVG itself: renderers such as WeasyPrint do not apply page CSS inside it.
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="qm-diagramm" role="img" font-size="{FONT_SIZE}" '
+        f'font-family="{FONT_FAMILY}" '
         f'viewBox="0 0 {WIDTH} {height}" width="100%" style="max-width:{WIDTH}px" '
         f'aria-labelledby="{chart_id}-t {chart_id}-d">',
         f'<title id="{chart_id}-t">{escape(title)}</title>',

@@ -39,6 +39,24 @@ class HandbookConfig:
             "help": "Stichtag JJJJ-MM-TT für alle Datumsvergleiche; leer: SOURCE_DATE_EPOCH oder heute",
         },
     )
+    pdf_dir: str = field(
+        default="pdf",
+        metadata={
+            "rebuild": "env",
+            "help": "Ordner der Einrichtungs-PDFs in der Website (für die Download-Links); leer: keine Links",
+        },
+    )
+    pdf_select: str = field(
+        default="",
+        metadata={
+            "rebuild": "",
+            "help": "Nur diese PDFs schreiben: Ordnernamen der Einrichtungen, kommagetrennt (netzwerk: Netzwerk-PDF)",
+        },
+    )
+    pdf_jobs: str = field(
+        default="1",
+        metadata={"rebuild": "", "help": "Prozesse für das Erzeugen der PDFs: Zahl oder „auto“ (ein Prozess je Kern)"},
+    )
     check_report: str = field(
         default="",
         metadata={"rebuild": "", "help": "Datei für die Zusammenfassung der Prüfung (Meldungen je Code, JSON)"},

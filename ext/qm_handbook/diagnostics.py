@@ -128,6 +128,19 @@ CODES: dict[str, Code] = {
             "institutions/x/index.md:3: „qm-steckbrief“ steht nicht im Ordner einer Einrichtung.",
         ),
         _code(
+            "pdf_render",
+            "error",
+            "WeasyPrint meldet beim Erzeugen eines PDFs ein Problem (z. B. ein Link ohne Ziel).",
+            "_build/html/pdf/vhs-leipziger-land.pdf: WeasyPrint: No anchor #W1_NW_99 for internal URI reference.",
+        ),
+        _code(
+            "pdf_unknown_institution",
+            "error",
+            "Für ein angefordertes PDF gibt es keine Einrichtung.",
+            "Für „vhs-leipzig“ gibt es kein PDF: Es ist kein Ordner einer Einrichtung. "
+            "Meinten Sie „vhs-leipziger-land“?",
+        ),
+        _code(
             "report_option",
             "warning",
             "Eine Option einer Auswertungs-Direktive (qm-matrix, qm-luecken …) nennt eine unbekannte "

@@ -298,7 +298,13 @@ def _furo_listener(app: Sphinx) -> Any:
 
 def _wrap_furo(app: Sphinx, state: _Navigation) -> None:
     """Replace furo's page-context listener by one that skips its navigation computation."""
+    from sphinx.builders.singlehtml import SingleFileHTMLBuilder
+
+    # One page per document only: single-page builders (and the PDF built from them)
+    # keep furo's own sidebar, which they compute once anyway.
     if app.builder.format != "html" or getattr(app.builder, "theme", None) is None:
+        return
+    if isinstance(app.builder, SingleFileHTMLBuilder):
         return
     if app.builder.theme.name != "furo":  # type: ignore[attr-defined]
         return

@@ -23,6 +23,7 @@ from sphinx.util.docutils import SphinxDirective
 from .context import get_context
 from .dependencies import note_needs_view
 from .labels import css_token, format_date
+from .pdf import download_link
 from .reports import card_placeholder
 
 if TYPE_CHECKING:
@@ -129,6 +130,8 @@ class SteckbriefDirective(SphinxDirective):
                 classes=["qm-fiktiv"],
             )
         box += _field_table(rows, ["qm-steckbrief-tabelle"])
+        if (download := download_link(self.env, inst)) is not None:
+            box += download
         return [box]
 
 

@@ -319,8 +319,12 @@ def process_reports(app: Sphinx, doctree: nodes.document, fromdocname: str) -> N
         node.replace_self(render(app, node, fromdocname, result, f"qm-diagramm-{index}"))
 
 
+SITE_BUILDERS = frozenset({"html", "dirhtml"})
+
+
 def _write_exports(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
+    # Exports belong to the website only, not to other HTML-based outputs such as the PDFs.
+    if exception is not None or app.builder.name not in SITE_BUILDERS:
         return
     write_exports(get_result(app), Path(app.outdir))
 

@@ -1,0 +1,237 @@
+"""Certification PDFs: content, structure, links, fonts and archival metadata.
+
+A small test root with two institutions is built once (website, then PDFs into the
+website's ``pdf/`` folder); one demo institution is built from the demo network's
+environment. Every expectation is derived from the source files.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from sphinx.application import Sphinx
+from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+from conftest import REPO, DemoBuild, soup
+from pdfcheck import Pdf, codes_mentioned, first_heading
+from qm_handbook.catalog import Catalog, load_catalogs
+from qm_handbook.institutions import Institution, load_institutions
+from qm_handbook.metamodel import load_metamodel
+from qm_handbook.pdf._appendix import SECTIONS
+from qm_handbook.pdf._builder import pdf_workers
+
+ROOT = Path(__file__).parent / "roots" / "test-pdf"
+
+
+@dataclass
+class PdfBuild:
+    srcdir: Path
+    html: Path
+    pdfdir: Path
+    warnings: str
+    institutions: list[Institution]
+    catalogs: dict[str, Catalog]
+
+
+def _run(srcdir: Path, outdir: Path, doctrees: Path, builder: str, **overrides: object) -> str:
+    warning = StringIO()
+    # A fresh docutils registry per app, as sphinx-build has (several apps run in one process).
+    with patch_docutils(srcdir), docutils_namespace():
+        app = Sphinx(
+            srcdir=srcdir,
+            confdir=srcdir,
+            outdir=outdir,
+            doctreedir=doctrees,
+            buildername=builder,
+            status=StringIO(),
+            warning=warning,
+            confoverrides={"nitpicky": True, **overrides},
+        )
+        app.build()
+    return re.sub(r"\x1b\[[0-9;]*m", "", warning.getvalue())
+
+
+def _registry(srcdir: Path, catalog_dir: str, institutions_dir: str) -> tuple[list[Institution], dict[str, Catalog]]:
+    catalogs, _ = load_catalogs(srcdir / catalog_dir, load_metamodel())
+    institutions, _ = load_institutions(srcdir / institutions_dir, set())
+    return institutions, catalogs
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> PdfBuild:
+    """The PDF test root: website first, then the PDFs into its pdf/ folder."""
+    base = tmp_path_factory.mktemp("pdf")
+    srcdir = base / "src"
+    shutil.copytree(ROOT, srcdir)
+    html, doctrees = base / "html", base / "doctrees"
+    warnings = _run(srcdir, html, doctrees, "html")
+    warnings += _run(srcdir, html / "pdf", doctrees, "qmpdf")
+    institutions, catalogs = _registry(srcdir, "katalog", "institutions")
+    return PdfBuild(srcdir, html, html / "pdf", warnings, institutions, catalogs)
+
+
+def check_institution_pdf(pdf: Pdf, inst: Institution, catalog: Catalog, others: list[str]) -> None:
+    """Everything an institution PDF must satisfy, derived from its sources."""
+    folder = inst.path.parent
+    sources = sorted(folder.rglob("*.md"))
+    # Metadata: title, language, PDF/A-3b, tagged.
+    assert pdf.reader.metadata is not None
+    assert pdf.reader.metadata.title == f"Qualitätshandbuch {inst.name}"
+    assert pdf.catalog["/Lang"] == "de"
+    assert pdf.pdfa() == ("3", "B")
+    assert "/OutputIntents" in pdf.catalog  # PDF/A: sRGB output intent
+    assert bool(pdf.catalog["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in pdf.catalog
+    # Fonts: every font program is embedded.
+    fonts = pdf.fonts()
+    assert fonts and all(fonts.values()), fonts
+    # Outline: front matter, every handbook page, the catalog areas, the appendix.
+    titles = [t for _, t, _ in pdf.outline()]
+    for expected in ["Dokumentenlenkung", "Inhalt", f"Anforderungskatalog {catalog.label}", "Anhang für das Audit"]:
+        assert expected in titles
+    assert [t for t in titles if t in SECTIONS.values()] == list(SECTIONS.values())
+    for page in sources:
+        assert first_heading(page) in titles, page
+    for area in catalog.areas:
+        assert f"{area.code} {area.title}" in titles
+    # Every requirement ID of the catalog appears in the appendix.
+    appendix = pdf.text_from("Anhang für das Audit")
+    for req in catalog.requirements():
+        assert req.need_id in appendix, req.need_id
+    # Only this institution: no need of another one; a bare code only where its own pages name it.
+    text = pdf.text
+    allowed = codes_mentioned(folder, others)
+    for code in others:
+        assert f"{code}_" not in text, code
+        if code not in allowed:
+            assert not re.search(rf"\b{code}\b", text), code
+    assert f"{inst.code}_" in text
+    # Page count: every page, the catalog areas and the appendix start a new page; the
+    # upper bound allows for generous text (a page holds at least ~600 characters).
+    minimum = 3 + len(sources) + len(catalog.areas) + 1
+    volume = sum(len(p.read_text(encoding="utf-8")) for p in sources) + len(str(catalog.path.read_text("utf-8")))
+    assert minimum <= len(pdf.pages) <= minimum + volume // 600 + len(catalog.requirements())
+    # Contents and links inside the document work (WeasyPrint reports missing anchors).
+    assert pdf.internal_links() >= len(sources) + len(catalog.requirements())
+    assert re.search(rf"Seite 2 von {len(pdf.pages)}", pdf.pages[1])
+
+
+def test_small_root_builds_clean_pdfs(small: PdfBuild) -> None:
+    assert small.warnings == ""
+    expected = sorted([*(f"{i.slug}.pdf" for i in small.institutions), "netzwerk.pdf"])
+    assert sorted(p.name for p in small.pdfdir.iterdir()) == expected
+
+
+def test_small_root_institution_pdfs(small: PdfBuild) -> None:
+    codes = [i.code for i in small.institutions]
+    for inst in small.institutions:
+        pdf = Pdf(small.pdfdir / f"{inst.slug}.pdf")
+        check_institution_pdf(pdf, inst, small.catalogs[inst.catalog], [c for c in codes if c != inst.code])
+
+
+def test_cover_and_document_control(small: PdfBuild) -> None:
+    alpha = next(i for i in small.institutions if i.slug == "alpha")
+    pdf = Pdf(small.pdfdir / "alpha.pdf")
+    cover = " ".join(pdf.pages[0].split())
+    assert alpha.name in cover
+    assert f"Handbuchversion {alpha.handbook_version}" in cover
+    assert "Freigabe 15.01.2026 durch Leitung" in cover
+    assert "Stand 30.06.2026" in cover
+    assert small.catalogs[alpha.catalog].label in cover
+    # alpha has a logo.svg in its folder (its text reads "AlphaLogo"): the cover shows it.
+    assert "AlphaLogo" in (alpha.path.parent / "logo.svg").read_text(encoding="utf-8")
+    assert "AlphaLogo" in cover
+    control = " ".join(pdf.pages[1].split())
+    # bereich.md: next review 2026-03-31 is before the as-of date 2026-06-30.
+    assert "31.03.2026 – überfällig" in control
+    assert "1.2 Entwurf QMB" in control
+
+
+def test_same_section_names_on_two_pages_link_to_their_own_page(small: PdfBuild) -> None:
+    pdf = Pdf(small.pdfdir / "alpha.pdf")
+    pages = {title: page for _, title, page in pdf.outline()}
+    ziele = [page for _, title, page in pdf.outline() if title == "Ziele"]
+    assert len(ziele) == 2 and ziele[0] < pages["Maßnahmenplan"] <= ziele[1]
+
+
+def test_report_views_on_own_pages_point_to_the_appendix(small: PdfBuild) -> None:
+    pdf = Pdf(small.pdfdir / "alpha.pdf")
+    stand = next(p for _, t, p in pdf.outline() if t == "Stand und Lücken")
+    page = " ".join(pdf.pages[stand].split())
+    assert f"Diese Auswertung steht im Anhang: {SECTIONS['ueberblick']}." in page
+    # The network matrix would list the other institution: it is left out with a note.
+    assert "Auswertung über das ganze Netzwerk" in page
+    assert "B1" not in page
+
+
+def test_network_pdf_has_network_and_catalog_but_no_institution_pages(small: PdfBuild) -> None:
+    pdf = Pdf(small.pdfdir / "netzwerk.pdf")
+    titles = [t for _, t, _ in pdf.outline()]
+    assert "Testnetz" in titles
+    assert any(small.catalogs["MINI 1.0"].name in t for t in titles)
+    for inst in small.institutions:
+        assert inst.name not in titles
+
+
+def test_profile_box_links_to_the_pdf(small: PdfBuild) -> None:
+    for inst in small.institutions:
+        page = small.html / "institutions" / inst.slug / "index.html"
+        link = soup(page).select_one(".qm-steckbrief a.qm-download")
+        assert link is not None
+        assert (page.parent / link["href"]).resolve() == (small.pdfdir / f"{inst.slug}.pdf").resolve()
+
+
+def test_unknown_institution_is_reported(small: PdfBuild, tmp_path: Path) -> None:
+    warnings = _run(small.srcdir, tmp_path / "pdf", tmp_path / "doctrees", "qmpdf", handbook_pdf_select="alpah")
+    assert "[qm.pdf_unknown_institution]" in warnings
+    assert "Meinten Sie „alpha“?" in warnings
+    assert not list((tmp_path / "pdf").glob("*.pdf"))
+
+
+def test_worker_processes_give_the_same_pdfs(small: PdfBuild, tmp_path: Path) -> None:
+    warnings = _run(small.srcdir, tmp_path / "pdf", tmp_path / "doctrees", "qmpdf", handbook_pdf_jobs="2")
+    assert warnings == ""
+    for path in sorted(small.pdfdir.glob("*.pdf")):
+        again = Pdf(tmp_path / "pdf" / path.name)
+        assert again.pages == Pdf(path).pages
+
+
+@pytest.mark.parametrize(
+    ("setting", "jobs", "expected"), [("1", 9, 1), ("3", 9, 3), ("3", 2, 2), ("x", 9, 1), ("auto", 1, 1)]
+)
+def test_pdf_workers(setting: str, jobs: int, expected: int) -> None:
+    assert pdf_workers(setting, jobs) == expected
+
+
+@pytest.mark.demo
+def test_demo_institution_pdf(demo: DemoBuild) -> None:
+    institutions, catalogs = _registry(REPO, "handbook/katalog", "institutions")
+    inst = next(i for i in institutions if i.slug == "vhs-leipziger-land")
+    warnings = _run(REPO, demo.outdir / "pdf", demo.outdir.parent / "doctrees", "qmpdf", handbook_pdf_select=inst.slug)
+    assert warnings == ""
+    assert [p.name for p in (demo.outdir / "pdf").iterdir()] == [f"{inst.slug}.pdf"]
+    pdf = Pdf(demo.outdir / "pdf" / f"{inst.slug}.pdf")
+    check_institution_pdf(pdf, inst, catalogs[inst.catalog], [i.code for i in institutions if i is not inst])
+    # The matrix spans pages; its header row is repeated on each of them.
+    outline = pdf.outline()
+    start = next(i for i, (_, t, _) in enumerate(outline) if t == SECTIONS["matrix"])
+    first, last = outline[start][2], outline[start + 1][2]
+    assert last > first
+    for page in pdf.pages[first : last + 1]:
+        assert "Anforderung Status Umsetzung Nachweise" in " ".join(page.split())
+    # The key figures of the appendix are the ones on the institution's report page.
+    appendix = " ".join(pdf.text_from(SECTIONS["ueberblick"]).split())
+    figures = demo.page(f"institutions/{inst.slug}/stand").select("table.qm-kennzahlen tbody tr")
+    assert figures
+    for row in figures:
+        label, value = (" ".join(td.get_text(" ", strip=True).split()) for td in row.select("td"))
+        assert f"{label} {value}" in appendix
+    link = demo.page(f"institutions/{inst.slug}/index").select_one(".qm-steckbrief a.qm-download")
+    assert link is not None
+    page = demo.outdir / "institutions" / inst.slug / "index.html"
+    assert (page.parent / link["href"]).resolve() == pdf.path.resolve()
