@@ -23,6 +23,7 @@ from sphinx.util.docutils import docutils_namespace
 from conftest import REPO, DemoBuild
 from qm_handbook.context import get_context
 from qm_handbook.navigation import CACHE_FILE, TOGGLE_LABEL, _cache_key, build_navigation
+from qm_handbook.regions import region_groups
 
 pytestmark = pytest.mark.demo
 
@@ -56,16 +57,17 @@ def normalise(html: str) -> str:
 
 
 def prune_other_institutions(html: str, app: Sphinx, docname: str) -> str:
-    """Furo's sidebar with the subtrees of all other institutions removed, checkboxes renumbered."""
+    """Furo's sidebar without the subtrees of other institutions and regions, checkboxes renumbered."""
     ctx = get_context(app.env)
-    own = ctx.institution_of(docname)
+    collapsible = [f"{ctx.docname_prefix(inst)}index" for inst in ctx.institutions]
+    collapsible += [f"{ctx.institutions_dir}/_regionen/{code}" for code, _t, _m in region_groups(ctx)]
     page = BeautifulSoup(html, "html.parser")
-    for inst in ctx.institutions:
-        if inst is own:
-            continue
-        href = app.builder.get_relative_uri(docname, f"{ctx.docname_prefix(inst)}index") or "#"
+    for target in collapsible:
+        href = app.builder.get_relative_uri(docname, target) or "#"
         for link in page.find_all("a", href=href):
             li = link.parent
+            if "current" in li["class"]:
+                continue
             for tag in li.find_all(["input", "label", "ul"], recursive=False):
                 tag.decompose()
             for text in [c for c in li.children if isinstance(c, NavigableString) and not c.strip()]:

@@ -15,10 +15,11 @@ This module keeps furo's look and markup but changes the cost:
 * Per page, the sidebar HTML is rendered from that tree with plain string operations:
   relative links, the ``current`` marks on the page and its ancestors, furo's
   ``has-children``/``current-page`` classes and checkboxes, exactly as furo writes them.
-* With ``handbook_navigation = "aktuell"`` (the default) the sidebar lists the pages of
-  the *current* institution only; every other institution appears as one link below its
-  regional network. So a page's sidebar holds the network pages, the regions, the
-  institutions and the current institution's pages, not all 3,000 pages.
+* With ``handbook_navigation = "aktuell"`` (the default) the sidebar lists the
+  institutions of the *current* regional network and the pages of the *current*
+  institution only; other regional networks and institutions appear as one link each.
+  So a page's sidebar holds the network pages, the regions, one region's institutions
+  and one institution's pages, not all 3,000 pages.
   ``"alle"`` lists every page, like furo does.
 
 Furo's own computation is switched off per build by wrapping its listener: the wrapper
@@ -38,15 +39,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bs4 import BeautifulSoup, Tag
+from sphinx.builders import Builder
 from sphinx.environment.adapters.toctree import global_toctree_for_doc
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
+from sphinx.util.osutil import relative_uri
+
+from .regions import REGION_DIR
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from sphinx.application import Sphinx
-    from sphinx.builders import Builder
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +61,7 @@ _ICON = '<span class="icon"><svg><use href="#svg-arrow-right"></use></svg></span
 SCOPES = ("aktuell", "alle")
 #: The resolved tree is kept between builds in the doctree folder.
 CACHE_FILE = "qm-navigation.pickle"
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 @dataclass(slots=True, eq=False)
@@ -73,7 +77,7 @@ class NavItem:
     title_text: str
     children: list[NavItem] | None = None
     matches: frozenset[str] = field(default_factory=frozenset)
-    institution_root: bool = False
+    collapsible: bool = False
 
 
 @dataclass(slots=True)
@@ -92,6 +96,7 @@ class SiteNavigation:
     builder: Builder
     prune_institutions: bool
     by_target: dict[str, list[list[NavItem]]] = field(default_factory=dict)
+    uris: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for block in self.blocks:
@@ -128,11 +133,19 @@ class _PageRender:
         self.out: list[str] = []
         self.checkboxes = 0
         self.last_current: int | None = None
+        # Builders with Sphinx's own relative links: the page's URI is computed once.
+        plain_links = type(nav.builder).get_relative_uri is Builder.get_relative_uri
+        self.base = nav.builder.get_target_uri(pagename) if plain_links else None
 
     def href(self, item: NavItem) -> str:
         if item.target is None:
             return item.href
-        return self.nav.builder.get_relative_uri(self.pagename, item.target) + item.anchor or "#"
+        if self.base is None:
+            return self.nav.builder.get_relative_uri(self.pagename, item.target) + item.anchor or "#"
+        uri = self.nav.uris.get(item.target)
+        if uri is None:
+            uri = self.nav.uris[item.target] = self.nav.builder.get_target_uri(item.target)
+        return relative_uri(self.base, uri) + item.anchor or "#"
 
     def items(self, items: list[NavItem], *, top: bool = False) -> None:
         current = any(id(i) in self.on_path for i in items)
@@ -144,7 +157,7 @@ class _PageRender:
     def item(self, item: NavItem) -> None:
         current = id(item) in self.on_path
         children = item.children
-        if children and item.institution_root and self.nav.prune_institutions and not current:
+        if children and item.collapsible and self.nav.prune_institutions and not current:
             children = None
         out = self.out
         out.append('<li class="')
@@ -179,6 +192,7 @@ def _attr(value: str) -> str:
 
 
 def _parse_items(ul: Tag, targets: dict[str, str], roots: set[str]) -> list[NavItem]:
+    """Navigation items of a list; ``roots`` are the pages whose subtrees may be collapsed."""
     result: list[NavItem] = []
     for li in ul.find_all("li", recursive=False):
         link = li.find("a", recursive=False)
@@ -199,7 +213,7 @@ def _parse_items(ul: Tag, targets: dict[str, str], roots: set[str]) -> list[NavI
             title_text=link.get_text(),
             children=_parse_items(child_ul, targets, roots) if child_ul is not None else None,
             matches=frozenset({target}) if target is not None and not anchor else frozenset(),
-            institution_root=target in roots,
+            collapsible=target in roots,
         )
         result.append(item)
     return result
@@ -249,7 +263,7 @@ def _compute_blocks(app: Sphinx) -> list[NavBlock]:
     html = builder.render_partial(tree)["fragment"] if tree is not None else ""  # type: ignore[attr-defined]
     targets = {builder.get_relative_uri(NEUTRAL_DOC, doc): doc for doc in env.found_docs}
     folder = str(getattr(app.config, "handbook_institutions_dir", "institutions")).strip("/")
-    roots = {doc for doc in env.found_docs if _is_institution_root(doc, folder)}
+    roots = {doc for doc in env.found_docs if _is_collapsible(doc, folder)}
     blocks: list[NavBlock] = []
     for element in BeautifulSoup(html, "html.parser").find_all(["p", "ul"], recursive=False):
         if element.name == "p":
@@ -259,10 +273,12 @@ def _compute_blocks(app: Sphinx) -> list[NavBlock]:
     return blocks
 
 
-def _is_institution_root(docname: str, folder: str) -> bool:
-    """``<institutions_dir>/<slug>/index`` (generated folders start with ``_``)."""
+def _is_collapsible(docname: str, folder: str) -> bool:
+    """An institution's start page ``<institutions_dir>/<slug>/index`` or a region page."""
     parts = docname.split("/")
-    return len(parts) == 3 and parts[0] == folder and parts[2] == "index" and not parts[1].startswith("_")
+    if len(parts) != 3 or parts[0] != folder:
+        return False
+    return parts[1] == REGION_DIR or (parts[2] == "index" and not parts[1].startswith("_"))
 
 
 class _Navigation:
