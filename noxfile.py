@@ -15,6 +15,7 @@ packages from ``constraints.txt`` (exact versions) into its own environment.
     python3 noxfile.py -s lint      # ruff and mypy
     python3 noxfile.py -s report    # readiness and gaps in the terminal (thresholds for CI)
     python3 noxfile.py -s lock      # regenerate constraints.txt
+    python3 noxfile.py -s bench     # benchmark synthetic networks (-- 8 32 130)
 """
 
 from __future__ import annotations
@@ -182,6 +183,17 @@ def report(session: nox.Session) -> None:
     _install(session, "docs")
     session.run(
         "python", "-m", "qm_handbook", "report", "--quelle", str(ROOT), *session.posargs,
+        env={"PYTHONPATH": str(ROOT / "ext")},
+    )  # fmt: skip
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Benchmark synthetic networks (default 8, 32, 130 institutions); table into the docs."""
+    _install(session, "docs")
+    session.run(
+        "python", "-m", "qm_handbook.bench", *(session.posargs or ["8", "32", "130"]),
+        "--arbeitsordner", str(BUILD_DIR / "bench"), "--docs", str(ROOT / "handbook" / "mitarbeit" / "leistung.md"),
         env={"PYTHONPATH": str(ROOT / "ext")},
     )  # fmt: skip
 

@@ -16,14 +16,18 @@ from .catalog_pages import generate_catalog_pages
 from .context import load_context
 from .dependencies import setup_dependencies
 from .doccontrol import setup_doccontrol
+from .incremental import setup_incremental
 from .metamodel import load_metamodel, needs_config
 from .model_docs import setup_model_docs
+from .navigation import setup_navigation
 from .need_display import setup_need_display
 from .overview import setup_overview
 from .pdf import setup_pdf
+from .regions import setup_regions
 from .reporting import log_problems
 from .reports import setup_reports
 from .site import setup_site
+from .speedups import setup_speedups
 from .suspect import setup_suspect
 from .theme_i18n import setup_theme_i18n
 from .validate import setup_validate
@@ -62,6 +66,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     """Register the extension: orchestration only, features register themselves."""
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_needs")
+    setup_speedups(app)
     handbook_config.register(app)
     # sphinx-needs loads its configuration at config-inited (priority 10 and later).
     app.connect("config-inited", apply_needs_config, priority=5)
@@ -80,7 +85,10 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_reports(app)
     setup_validate(app)
     setup_suspect(app)
-    return {"version": __version__, "env_version": 1, "parallel_read_safe": False, "parallel_write_safe": True}
+    setup_navigation(app)
+    setup_regions(app)
+    setup_incremental(app)
+    return {"version": __version__, "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
 
 
 def _add_static_path(app: Sphinx, config: Config) -> None:

@@ -61,6 +61,13 @@ class HandbookConfig:
         default="",
         metadata={"rebuild": "", "help": "Datei für die Zusammenfassung der Prüfung (Meldungen je Code, JSON)"},
     )
+    navigation: str = field(
+        default="aktuell",
+        metadata={
+            "rebuild": "html",
+            "help": "Seitenleiste: „aktuell“ zeigt nur die Seiten der aktuellen Einrichtung, „alle“ jede Seite",
+        },
+    )
 
 
 def register(app: Sphinx) -> None:

@@ -12,9 +12,10 @@ dependencies, so editing ``einrichtung.toml`` re-renders them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
@@ -26,6 +27,8 @@ from .pdf import download_link
 from .reports import card_placeholder
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sphinx.application import Sphinx
 
     from .institutions import Institution
@@ -133,9 +136,10 @@ class SteckbriefDirective(SphinxDirective):
 
 
 class EinrichtungenDirective(SphinxDirective):
-    """One card per institution, grouped by regional network."""
+    """One card per institution, grouped by regional network (``:region:`` limits to one)."""
 
     has_content = False
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {"region": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
         ctx = get_context(self.env)
@@ -148,11 +152,15 @@ class EinrichtungenDirective(SphinxDirective):
         groups = [(r.name + (" (fiktiv)" if r.fictional else ""), r.code) for r in regions]
         if any(i.region not in known for i in ctx.institutions):
             groups.append(("Ohne Regionalnetzwerk", ""))
+        only = self.options.get("region")
         for title, code in groups:
+            if only is not None and code != only and not (only == "weitere" and not code):
+                continue
             members = [i for i in ctx.institutions if (i.region == code if code else i.region not in known)]
             if not members:
                 continue
-            result.append(nodes.rubric(text=title, classes=["qm-region"]))
+            if only is None:
+                result.append(nodes.rubric(text=title, classes=["qm-region"]))
             cards = nodes.container(classes=["qm-cards"])
             for inst in members:
                 cards += self._card(inst)

@@ -109,8 +109,8 @@ class ReportDirective(SphinxDirective):
     option_spec: ClassVar[dict[str, Any]] = {"einrichtung": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
-        note_needs_view(self.env)
         options = self.parse_options()
+        note_needs_view(self.env, institutions=options.get("einrichtung") if options else None)
         if options is None:
             return []
         node = qm_report("", view=self.view, options=options)

@@ -1,0 +1,59 @@
+"""Smoke test of the synthetic network generator and the benchmark runner (tiny N, no timing checks)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from qm_handbook import bench
+from qm_handbook.synth import generate
+
+EXTRA_PAGES = {"genindex.html", "search.html", "index.html", "permalink.html"}
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_generator_is_deterministic(tmp_path: Path) -> None:
+    first = generate(tmp_path / "a", 3, seed=7)
+    second = generate(tmp_path / "b", 3, seed=7)
+    assert first == second
+    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+    generate(tmp_path / "c", 3, seed=8)
+    assert _files(tmp_path / "a") != _files(tmp_path / "c")
+
+
+def test_plain_variant_has_no_needs(tmp_path: Path) -> None:
+    generate(tmp_path / "plain", 2, plain=True)
+    sources = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "plain").rglob("*.md"))
+    assert "{umsetzung}" not in sources and "{nachweis}" not in sources and "{qm-" not in sources
+    assert "**Umsetzung: " in sources
+
+
+@pytest.mark.demo
+def test_bench_runs_and_writes_the_table(tmp_path: Path) -> None:
+    docs = tmp_path / "leistung.md"
+    docs.write_text(f"# Leistung\n\n{bench.START}\nalt\n{bench.END}\n\nRest\n", encoding="utf-8")
+    work = tmp_path / "bench"
+    assert bench.main(["2", "--arbeitsordner", str(work), "--docs", str(docs)]) == 0
+    text = docs.read_text(encoding="utf-8")
+    assert "alt" not in text and text.endswith("Rest\n")
+    out = work / "n2-needs" / "_build" / "html"
+    pages = [p for p in out.rglob("*.html") if str(p.relative_to(out)) not in EXTRA_PAGES]
+    data = json.loads((out / "needs.json").read_text(encoding="utf-8"))
+    needs = data["versions"][data["current_version"]]["needs"]
+    row = re.search(r"^\| 2 \| (\d+) \| (\d+) \|", text, re.M)
+    assert row is not None, text
+    assert (int(row.group(1)), int(row.group(2))) == (len(pages), len(needs))
+    # the edited statement is visible after the incremental run
+    assert "Neu: " in (out / "institutions" / "einrichtung-001" / "anforderungen" / "e1.html").read_text(
+        encoding="utf-8"
+    )
+    plain = work / "n2-plain" / "_build" / "html"
+    assert not (plain / "needs.json").exists()
+    plain_pages = [p for p in plain.rglob("*.html") if str(p.relative_to(plain)) not in EXTRA_PAGES]
+    assert sorted(p.relative_to(plain) for p in plain_pages) == sorted(p.relative_to(out) for p in pages)
