@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
+import re
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -284,7 +287,31 @@ def write_xlsx(path: Path, tables: dict[str, Sheet], as_of: dt.date) -> None:
         sheet.freeze_panes = "A2"
     book.properties.title = f"Auswertung, Stand {format_date(as_of)}"
     book.properties.created = dt.datetime.combine(as_of, dt.time())
-    book.save(path)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    path.write_bytes(_reproducible_zip(buffer.getvalue(), as_of))
+
+
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def _reproducible_zip(data: bytes, as_of: dt.date) -> bytes:
+    """Rewrite an XLSX so that the same data gives the same bytes.
+
+    openpyxl stamps the save time into ``docProps/core.xml`` and into every zip entry;
+    both are replaced by the as-of date.
+    """
+    stamp = f"{as_of.isoformat()}T00:00:00Z".encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            content = source.read(entry.filename)
+            if entry.filename == "docProps/core.xml":
+                content = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", content)
+            info = zipfile.ZipInfo(entry.filename, date_time=(as_of.year, as_of.month, as_of.day, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, content)
+    return out.getvalue()
 
 
 def write_exports(result: CoverageResult, outdir: Path) -> list[Path]:
