@@ -20,13 +20,13 @@ per page.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Problem, suggest
+from .labels import parse_date
 from .metamodel import LinkDef, Metamodel, TypeDef
 
 if TYPE_CHECKING:
@@ -93,16 +93,6 @@ def _links(need: NeedDict, link: LinkDef) -> list[str]:
     if isinstance(value, str):
         value = [v.strip() for v in value.split(",")]
     return [str(v) for v in value if v]
-
-
-def parse_date(value: object) -> dt.date | None:
-    """An ISO date (``JJJJ-MM-TT``) or None."""
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        return None
 
 
 # --------------------------------------------------------------------------------------

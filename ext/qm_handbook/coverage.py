@@ -48,7 +48,7 @@ from .coverage_model import (
     Statement,
 )
 from .institutions import Institution
-from .labels import format_date
+from .labels import format_date, parse_date
 from .metamodel import Metamodel, ReportRules
 
 NeedMap = Mapping[str, Any]
@@ -72,16 +72,6 @@ def readiness_of(
     applicable = sum(n for s, n in counts.items() if s != not_applicable)
     points = sum(weights.get(s, 0.0) * n for s, n in counts.items() if s != not_applicable)
     return Readiness(counts=counts, applicable=applicable, points=points, percent=percent(points, applicable))
-
-
-def parse_date(value: object) -> dt.date | None:
-    """A need field value as a date (None when empty or not ISO)."""
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip()) if value else None
-    except ValueError:
-        return None
 
 
 def excerpt(text: str, limit: int = 220) -> str:
