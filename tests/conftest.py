@@ -20,6 +20,7 @@ pytest_plugins = ["sphinx.testing.fixtures"]
 collect_ignore = ["roots"]
 
 REPO = Path(__file__).resolve().parent.parent
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @pytest.fixture(scope="session")
@@ -32,6 +33,28 @@ def warnings_of(app: Sphinx) -> str:
     """The warnings of a test app, without colours and with ``<srcdir>`` for the source path."""
     text = strip_colors(app.warning.getvalue())  # type: ignore[attr-defined]
     return text.replace(str(app.srcdir), "<srcdir>")
+
+
+def uncoloured(text: str) -> str:
+    """Sphinx output without ANSI colour codes."""
+    return _ANSI.sub("", text)
+
+
+def html_app(src: Path, out: Path, warning: StringIO | None = None, **kwargs: Any) -> Sphinx:
+    """A Sphinx html app on ``src`` (pages in ``out/html``, doctrees in ``out/doctrees``).
+
+    Create it inside ``docutils_namespace()`` so later apps start with clean registries.
+    """
+    return Sphinx(
+        srcdir=src,
+        confdir=src,
+        outdir=out / "html",
+        doctreedir=out / "doctrees",
+        buildername="html",
+        status=StringIO(),
+        warning=StringIO() if warning is None else warning,
+        **kwargs,
+    )
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -78,17 +101,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoBuild]:
     warning = StringIO()
     # docutils_namespace: forget the registered nodes afterwards, so later test apps start clean.
     with docutils_namespace():
-        app = Sphinx(
-            srcdir=REPO,
-            confdir=REPO,
-            outdir=out / "html",
-            doctreedir=out / "doctrees",
-            buildername="html",
-            status=StringIO(),
-            warning=warning,
-            freshenv=True,
-            confoverrides={"nitpicky": True},
-        )
+        app = html_app(REPO, out, warning, freshenv=True, confoverrides={"nitpicky": True})
         app.build(force_all=True)
-    text = re.sub(r"\x1b\[[0-9;]*m", "", warning.getvalue())
+    text = uncoloured(warning.getvalue())
     yield DemoBuild(srcdir=REPO, outdir=out / "html", warnings=text, needs=load_needs(out / "html"))

@@ -17,6 +17,7 @@ import pytest
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 
+from conftest import html_app, uncoloured
 from qm_handbook.incremental import NeedPrint, pages_to_rewrite
 
 ROOT = Path(__file__).parent / "roots" / "test-incremental"
@@ -26,20 +27,12 @@ _RANDOM = re.compile(r"SNCB-[0-9a-f-]{8,}")
 def build(src: Path, out: Path, parallel: int = 0) -> tuple[Sphinx, set[str]]:
     """Build ``src`` into ``out``; return the app and the pages it wrote."""
     written: set[str] = set()
+    warning = StringIO()
     with docutils_namespace():
-        app = Sphinx(
-            srcdir=src,
-            confdir=src,
-            outdir=out / "html",
-            doctreedir=out / "doctrees",
-            buildername="html",
-            status=StringIO(),
-            warning=StringIO(),
-            parallel=parallel,
-        )
+        app = html_app(src, out, warning, parallel=parallel)
         app.connect("html-page-context", lambda app, pagename, *args: written.add(pagename))
         app.build()
-    warnings = re.sub(r"\x1b\[[0-9;]*m", "", app._warning.getvalue())  # type: ignore[attr-defined]
+    warnings = uncoloured(warning.getvalue())
     assert warnings == "", warnings
     return app, written
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from furo.navigation import get_navigation_tree
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 
-from conftest import REPO, DemoBuild
+from conftest import REPO, DemoBuild, html_app
 from qm_handbook.context import get_context
 from qm_handbook.navigation import CACHE_FILE, TOGGLE_LABEL, _cache_key, build_navigation
 from qm_handbook.regions import region_groups
@@ -33,15 +32,7 @@ def loaded(demo: DemoBuild) -> Iterator[Sphinx]:
     """A Sphinx app on the demo build's environment (nothing is re-read or written)."""
     out = demo.outdir.parent
     with docutils_namespace():
-        yield Sphinx(
-            srcdir=REPO,
-            confdir=REPO,
-            outdir=out / "html",
-            doctreedir=out / "doctrees",
-            buildername="html",
-            status=StringIO(),
-            warning=StringIO(),
-        )
+        yield html_app(REPO, out)
 
 
 def furo_navigation(app: Sphinx, docname: str) -> str:

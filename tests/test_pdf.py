@@ -17,7 +17,7 @@ import pytest
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-from conftest import REPO, DemoBuild, soup
+from conftest import REPO, DemoBuild, soup, uncoloured
 from pdfcheck import Pdf, codes_mentioned, first_heading
 from qm_handbook.catalog import Catalog, load_catalogs
 from qm_handbook.institutions import Institution, load_institutions
@@ -53,7 +53,7 @@ def _run(srcdir: Path, outdir: Path, doctrees: Path, builder: str, **overrides: 
             confoverrides={"nitpicky": True, **overrides},
         )
         app.build()
-    return re.sub(r"\x1b\[[0-9;]*m", "", warning.getvalue())
+    return uncoloured(warning.getvalue())
 
 
 def _registry(srcdir: Path, catalog_dir: str, institutions_dir: str) -> tuple[list[Institution], dict[str, Catalog]]:

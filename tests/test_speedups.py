@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from io import StringIO
 from typing import ClassVar
 
 import pytest
+from sphinx.errors import ExtensionError
 
 from conftest import DemoBuild
+from qm_handbook import speedups
 from qm_handbook.speedups import setup_speedups
 
 pytestmark = pytest.mark.demo
@@ -26,7 +29,12 @@ def test_patches_are_applied_once() -> None:
     from sphinx_needs.layout import LayoutHandler
     from sphinx_needs.needsfile import NeedsList
 
-    before = (DynamicFunctionParsed.__dict__["from_string"], LayoutHandler.meta, NeedsList.write_json)
+    before = (
+        DynamicFunctionParsed.__dict__["from_string"],
+        LayoutHandler.meta,
+        LayoutHandler._parse,
+        NeedsList.write_json,
+    )
     assert all(getattr(getattr(f, "__func__", f), "_qm_handbook_patched", False) for f in before)
 
     class Events:
@@ -37,8 +45,36 @@ def test_patches_are_applied_once() -> None:
 
     with pytest.raises(Exception, match="sphinx-needs"):
         setup_speedups(App())  # type: ignore[arg-type]
-    after = (DynamicFunctionParsed.__dict__["from_string"], LayoutHandler.meta, NeedsList.write_json)
+    after = (
+        DynamicFunctionParsed.__dict__["from_string"],
+        LayoutHandler.meta,
+        LayoutHandler._parse,
+        NeedsList.write_json,
+    )
     assert before == after
+
+
+def _other_shape(self: object, something: object) -> None:
+    """Stands for a sphinx-needs function whose signature changed."""
+
+
+@pytest.mark.parametrize(
+    ("module", "owner", "attribute", "patch"),
+    [
+        ("sphinx_needs.functions.functions", "DynamicFunctionParsed", "from_string", "_cache_function_parsing"),
+        ("sphinx_needs.layout", "LayoutHandler", "meta", "_skip_empty_meta"),
+        ("sphinx_needs.layout", "LayoutHandler", "_parse", "_cache_inline_parsing"),
+        ("sphinx_needs.needsfile", "NeedsList", "write_json", "_fast_needs_json"),
+    ],
+)
+def test_changed_sphinx_needs_stops_with_german_message(
+    monkeypatch: pytest.MonkeyPatch, module: str, owner: str, attribute: str, patch: str
+) -> None:
+    cls = getattr(importlib.import_module(module), owner)
+    monkeypatch.setattr(cls, attribute, _other_shape)
+    with pytest.raises(ExtensionError, match=r"passt nicht zur installierten Version .*constraints\.txt"):
+        getattr(speedups, patch)()
+    assert getattr(cls, attribute) is _other_shape
 
 
 def test_function_strings_parse_as_before() -> None:

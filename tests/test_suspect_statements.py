@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from conftest import soup, text_of
+from conftest import soup, text_of, uncoloured
 from qm_handbook.catalog import load_catalogs
 from qm_handbook.confirm import ConfirmError, confirm_page, find_statements, run
 from qm_handbook.metamodel import load_metamodel
@@ -25,7 +25,7 @@ def _build(src: Path, builder: str = "dummy") -> list[str]:
         app.build(force_all=True)
     finally:
         app.cleanup()  # restores docutils' registries for the other tests
-    text = re.sub(r"\x1b\[[0-9;]*m", "", warning.getvalue())
+    text = uncoloured(warning.getvalue())
     assert "Traceback" not in text
     # The session-wide demo build leaves docutils registrations behind, which Sphinx
     # notes when another app starts; those lines are not about the sources.

@@ -79,7 +79,8 @@ def render_area(catalog: Catalog, area: Area) -> str:
     return "".join(out)
 
 
-def _write_if_changed(path: Path, text: str) -> bool:
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write a generated page only when its text changed (keeps Sphinx from re-reading it)."""
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -102,7 +103,7 @@ def generate_catalog_pages(ctx: HandbookContext, catalog_dir: Path) -> list[Path
         pages.update({folder / f"{a.code.lower()}.md": render_area(catalog, a) for a in catalog.areas})
         for path, text in pages.items():
             wanted.add(path)
-            if _write_if_changed(path, text):
+            if write_if_changed(path, text):
                 changed.append(path)
         for stale in folder.glob("*.md"):
             if stale not in wanted:

@@ -9,7 +9,9 @@ the institution's short code (``NETZ_`` on network pages) and are unique across 
 network, entries stay on their institution's pages and never link into another
 institution's entries, statements refer to requirements of the institution's catalog,
 at most one statement per institution and requirement, and statements whose
-requirement text changed since they were last confirmed are reported "zu prüfen".
+requirement text changed since they were last confirmed are reported "zu prüfen"
+(the statement rules live in :mod:`qm_handbook.checks_statements`, the shared need
+index in :mod:`qm_handbook.need_index`).
 
 The functions take plain need dicts (the shape of ``needs.json``: ``id``, ``type``,
 ``status``, ``docname``, ``lineno``, one key per field and per link type) and yield
@@ -20,89 +22,34 @@ per page.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
+from .checks_statements import check_statements
 from .diagnostics import Problem, suggest
+from .labels import parse_date
 from .metamodel import LinkDef, Metamodel, TypeDef
+from .need_index import DroppedNeed, NeedDict, NeedIndex, build_index, is_empty, link_targets, problem, where
 
 if TYPE_CHECKING:
     from .context import HandbookContext
     from .institutions import Institution
 
-NeedDict = Mapping[str, Any]
+__all__ = [
+    "NETWORK_PREFIX",
+    "PLAUSIBLE_YEARS",
+    "DroppedNeed",
+    "check_all",
+    "check_duplicates",
+    "check_fields",
+    "check_links",
+    "check_placement",
+]
 
 #: Prefix of the IDs of network entries (meetings, agreements).
 NETWORK_PREFIX = "NETZ"
-#: The field in which a statement records the requirement text it was checked against.
-FINGERPRINT_FIELD = "geprueft_gegen"
 #: Dates outside this range are typing errors (e.g. 2062 for 2026).
 PLAUSIBLE_YEARS = (1990, 2100)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DroppedNeed:
-    """A need sphinx-needs refused to create because its ID already existed."""
-
-    id: str
-    docname: str
-    lineno: int | None
-
-
-@dataclass(slots=True)
-class NeedIndex:
-    """Indices over all needs of one build, computed once."""
-
-    by_id: dict[str, NeedDict] = field(default_factory=dict)
-    owner: dict[str, Institution | None] = field(default_factory=dict)
-    ids_by_type: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-
-
-def build_index(needs: Iterable[NeedDict], ctx: HandbookContext) -> NeedIndex:
-    """Index needs by ID, owning institution (from the page) and type."""
-    index = NeedIndex()
-    for need in needs:
-        need_id = str(need["id"])
-        index.by_id[need_id] = need
-        index.owner[need_id] = ctx.institution_of(str(need.get("docname") or ""))
-        index.ids_by_type[str(need.get("type"))].append(need_id)
-    return index
-
-
-def _empty(value: object) -> bool:
-    return value is None or value == "" or value == []
-
-
-def _where(need: NeedDict) -> str:
-    """``file:line`` of a need, for messages that name a second place."""
-    place = f"{need.get('docname')}{need.get('doctype') or '.md'}"
-    return f"{place}:{need['lineno']}" if need.get("lineno") else place
-
-
-def _problem(need: NeedDict, code: str, message: str, hint: str = "") -> Problem:
-    return Problem(
-        code=code, message=message, hint=hint, docname=str(need.get("docname") or ""), line=need.get("lineno")
-    )
-
-
-def _links(need: NeedDict, link: LinkDef) -> list[str]:
-    value = need.get(link.name) or []
-    if isinstance(value, str):
-        value = [v.strip() for v in value.split(",")]
-    return [str(v) for v in value if v]
-
-
-def parse_date(value: object) -> dt.date | None:
-    """An ISO date (``JJJJ-MM-TT``) or None."""
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        return None
 
 
 # --------------------------------------------------------------------------------------
@@ -117,10 +64,10 @@ def check_fields(need: NeedDict, model: Metamodel) -> Iterator[Problem]:
         return
     nid = need["id"]
     for name in tdef.required:
-        if _empty(need.get(name)):
+        if is_empty(need.get(name)):
             fdef = model.fields[name]
             example = "2026-12-31" if fdef.kind == "date" else (fdef.vocabulary[0] if fdef.vocabulary else "…")
-            yield _problem(
+            yield problem(
                 need,
                 "missing_field",
                 f"Dem Eintrag {nid} ({tdef.title}) fehlt das Pflichtfeld „{fdef.label}“ (:{name}:).",
@@ -128,10 +75,10 @@ def check_fields(need: NeedDict, model: Metamodel) -> Iterator[Problem]:
             )
     for name, fdef in model.fields.items():
         value = need.get(name)
-        if _empty(value):
+        if is_empty(value):
             continue
         if name not in tdef.fields:
-            yield _problem(
+            yield problem(
                 need,
                 "field_not_allowed",
                 f"{tdef.title} {nid} hat das Feld „{fdef.label}“ (:{name}:), das für {tdef.title} nicht "
@@ -142,7 +89,7 @@ def check_fields(need: NeedDict, model: Metamodel) -> Iterator[Problem]:
         if fdef.kind == "date":
             yield from _check_date(need, tdef, name, value, model)
         elif fdef.kind == "choice" and str(value) not in fdef.vocabulary:
-            yield _problem(
+            yield problem(
                 need,
                 "bad_choice",
                 f"„{fdef.label}“ von {nid} hat den Wert „{value}“; erlaubt sind: {', '.join(fdef.vocabulary)}.",
@@ -156,7 +103,7 @@ def _check_date(need: NeedDict, tdef: TypeDef, name: str, value: object, model: 
     date = parse_date(value)
     nid = need["id"]
     if date is None:
-        yield _problem(
+        yield problem(
             need,
             "bad_date",
             f"„{fdef.label}“ von {nid} ist kein gültiges Datum: „{value}“.",
@@ -165,7 +112,7 @@ def _check_date(need: NeedDict, tdef: TypeDef, name: str, value: object, model: 
         return
     low, high = PLAUSIBLE_YEARS
     if not low <= date.year <= high:
-        yield _problem(
+        yield problem(
             need,
             "bad_date",
             f"„{fdef.label}“ von {nid} liegt im Jahr {date.year}; das ist vermutlich ein Tippfehler.",
@@ -175,7 +122,7 @@ def _check_date(need: NeedDict, tdef: TypeDef, name: str, value: object, model: 
     if fdef.after:
         before = parse_date(need.get(fdef.after))
         if before is not None and date < before:
-            yield _problem(
+            yield problem(
                 need,
                 "date_order",
                 f"Bei {nid} liegt „{fdef.label}“ ({date.isoformat()}) vor „{model.fields[fdef.after].label}“ "
@@ -189,8 +136,8 @@ def _check_status(need: NeedDict, tdef: TypeDef, model: Metamodel) -> Iterator[P
         return
     status = need.get("status")
     nid = need["id"]
-    if _empty(status):
-        yield _problem(
+    if is_empty(status):
+        yield problem(
             need,
             "bad_status",
             f"{tdef.title} {nid} hat keinen Status.",
@@ -198,7 +145,7 @@ def _check_status(need: NeedDict, tdef: TypeDef, model: Metamodel) -> Iterator[P
         )
         return
     if status not in tdef.status:
-        yield _problem(
+        yield problem(
             need,
             "bad_status",
             f"Der Status „{status}“ von {nid} ist für {tdef.title} nicht vorgesehen; erlaubt sind: "
@@ -207,9 +154,9 @@ def _check_status(need: NeedDict, tdef: TypeDef, model: Metamodel) -> Iterator[P
         )
         return
     for name in tdef.status_requires.get(str(status), ()):
-        if _empty(need.get(name)):
+        if is_empty(need.get(name)):
             label = model.fields[name].label
-            yield _problem(
+            yield problem(
                 need,
                 "status_needs_field",
                 f"{tdef.title} {nid} hat den Status „{status}“, aber kein Feld „{label}“ (:{name}:).",
@@ -231,7 +178,7 @@ def check_placement(need: NeedDict, index: NeedIndex, ctx: HandbookContext) -> I
     owner = index.owner.get(nid)
     if tdef.scope != "institution":
         if owner is not None:
-            yield _problem(
+            yield problem(
                 need,
                 "wrong_place",
                 f"{tdef.title} {nid} steht auf einer Seite der Einrichtung {owner.code}; Einträge dieses Typs "
@@ -239,7 +186,7 @@ def check_placement(need: NeedDict, index: NeedIndex, ctx: HandbookContext) -> I
                 "Verschieben Sie den Eintrag auf eine Netzwerkseite.",
             )
         elif tdef.scope == "network" and not nid.startswith(f"{NETWORK_PREFIX}_"):
-            yield _problem(
+            yield problem(
                 need,
                 "id_prefix",
                 f"Die Kennung {nid} eines Netzwerkeintrags beginnt nicht mit {NETWORK_PREFIX}_.",
@@ -247,7 +194,7 @@ def check_placement(need: NeedDict, index: NeedIndex, ctx: HandbookContext) -> I
             )
         return
     if owner is None:
-        yield _problem(
+        yield problem(
             need,
             "wrong_place",
             f"{tdef.title} {nid} steht nicht auf den Seiten einer Einrichtung.",
@@ -259,14 +206,14 @@ def check_placement(need: NeedDict, index: NeedIndex, ctx: HandbookContext) -> I
         return
     other = next((code for code in ctx.by_code if nid.startswith(f"{code}_")), None)
     if other is not None:
-        yield _problem(
+        yield problem(
             need,
             "wrong_place",
             f"{nid} gehört nach seiner Kennung zur Einrichtung {other}, steht aber auf einer Seite von {owner.code}.",
             f"Verschieben Sie den Eintrag zu {other} oder beginnen Sie die Kennung mit „{owner.code}_“.",
         )
         return
-    yield _problem(
+    yield problem(
         need,
         "id_prefix",
         f"Die Kennung {nid} beginnt nicht mit dem Kürzel der Einrichtung ({owner.code}).",
@@ -278,7 +225,7 @@ def check_duplicates(dropped: Iterable[DroppedNeed], index: NeedIndex) -> Iterat
     """IDs used twice: sphinx-needs keeps the first need and drops the second."""
     for dup in dropped:
         kept = index.by_id.get(dup.id)
-        first = f", zuerst in {_where(kept)}" if kept is not None else ""
+        first = f", zuerst in {where(kept)}" if kept is not None else ""
         yield Problem(
             code="duplicate_id",
             message=f"Die Kennung {dup.id} ist doppelt vergeben{first}. Dieser zweite Eintrag fehlt deshalb "
@@ -303,11 +250,11 @@ def check_links(need: NeedDict, index: NeedIndex, ctx: HandbookContext) -> Itera
     nid = str(need["id"])
     owner = index.owner.get(nid)
     for link in model.links.values():
-        targets = _links(need, link)
+        targets = link_targets(need, link)
         if tdef.name not in link.sources:
             if targets:
                 allowed = ", ".join(model.types[s].title for s in link.sources)
-                yield _problem(
+                yield problem(
                     need,
                     "link_not_allowed",
                     f"{tdef.title} {nid} verwendet „:{link.name}:“; diese Verknüpfung ist nur für {allowed} "
@@ -316,7 +263,7 @@ def check_links(need: NeedDict, index: NeedIndex, ctx: HandbookContext) -> Itera
                 )
             continue
         if link.required and not targets:
-            yield _problem(
+            yield problem(
                 need,
                 "missing_link",
                 f"{tdef.title} {nid} hat keine Verknüpfung „{link.outgoing}“ (:{link.name}:).",
@@ -324,7 +271,7 @@ def check_links(need: NeedDict, index: NeedIndex, ctx: HandbookContext) -> Itera
                 f"{', '.join(model.types[t].title for t in link.targets)}.",
             )
         if link.single and len(targets) > 1:
-            yield _problem(
+            yield problem(
                 need,
                 "too_many_links",
                 f"{tdef.title} {nid} nennt bei „{link.outgoing}“ {len(targets)} Ziele ({', '.join(targets)}); "
@@ -352,14 +299,14 @@ def _check_target(
             f"Prüfen Sie die Schreibweise; erwartet wird ein Eintrag vom Typ "
             f"{', '.join(model.types[t].title for t in link.targets)}."
         )
-        yield _problem(
+        yield problem(
             need, "unknown_link", f"{nid} verweist bei „{link.outgoing}“ auf „{target_id}“, die es nicht gibt.", hint
         )
         return
     target_type = str(target.get("type"))
     if target_type not in link.targets:
         title = model.types[target_type].title if target_type in model.types else target_type
-        yield _problem(
+        yield problem(
             need,
             "link_target_type",
             f"{nid} verweist bei „{link.outgoing}“ auf {target_id} ({title}); erlaubt sind Ziele vom Typ "
@@ -371,7 +318,7 @@ def _check_target(
         return
     target_owner = index.owner.get(target_id)
     if target_owner is not None and target_owner.code != owner.code:
-        yield _problem(
+        yield problem(
             need,
             "cross_institution_link",
             f"{nid} verweist bei „{link.outgoing}“ auf {target_id} der Einrichtung {target_owner.code}.",
@@ -379,82 +326,13 @@ def _check_target(
         )
     found = ctx.requirements.get(target_id)
     if found is not None and found[0].key != owner.catalog:
-        yield _problem(
+        yield problem(
             need,
             "wrong_catalog",
             f"{nid} verweist auf {target_id} aus dem Katalog „{found[0].key}“, die Einrichtung {owner.code} "
             f"arbeitet aber mit „{owner.catalog}“.",
             "Verweisen Sie auf die passende Anforderung des eigenen Katalogs.",
         )
-
-
-# --------------------------------------------------------------------------------------
-# Statements: one per requirement, re-confirmed when the requirement changes
-# --------------------------------------------------------------------------------------
-
-
-def statement_links(model: Metamodel) -> dict[str, LinkDef]:
-    """Need type -> its required single link into the catalog (``umsetzung`` -> ``setzt_um``)."""
-    found: dict[str, LinkDef] = {}
-    for link in model.links.values():
-        if link.required and link.single and all(model.types[t].scope == "catalog" for t in link.targets):
-            for source in link.sources:
-                if model.types[source].scope == "institution":
-                    found[source] = link
-    return found
-
-
-def suspect_reason(need: NeedDict, ctx: HandbookContext, links: dict[str, LinkDef] | None = None) -> str | None:
-    """Why a statement must be checked again (None: confirmed against the current text).
-
-    :param links: :func:`statement_links` of the model (computed when not given)
-    """
-    tdef = ctx.model.types.get(str(need.get("type")))
-    link = (links if links is not None else statement_links(ctx.model)).get(str(need.get("type")))
-    if tdef is None or link is None or FINGERPRINT_FIELD not in tdef.fields:
-        return None
-    targets = _links(need, link)
-    found = ctx.requirements.get(targets[0]) if len(targets) == 1 else None
-    if found is None:
-        return None
-    recorded = str(need.get(FINGERPRINT_FIELD) or "").strip()
-    if not recorded:
-        return f"die Aussage wurde noch nie gegen den Text von {targets[0]} bestätigt"
-    if recorded != found[1].fingerprint:
-        return f"der Text von {targets[0]} wurde seit der letzten Bestätigung geändert"
-    return None
-
-
-def check_statements(index: NeedIndex, ctx: HandbookContext) -> Iterator[Problem]:
-    """At most one statement per institution and requirement; changed requirements."""
-    links = statement_links(ctx.model)
-    first: dict[tuple[str, str], NeedDict] = {}
-    for type_name, link in links.items():
-        for nid in index.ids_by_type.get(type_name, []):
-            need = index.by_id[nid]
-            owner = index.owner.get(nid)
-            targets = _links(need, link)
-            if owner is None or len(targets) != 1:
-                continue
-            key = (owner.code, targets[0])
-            if key in first:
-                yield _problem(
-                    need,
-                    "duplicate_statement",
-                    f"{nid} ist schon die zweite Umsetzung von {targets[0]} in {owner.code} (erste: "
-                    f"{first[key]['id']} in {_where(first[key])}).",
-                    "Führen Sie beide Aussagen in einer Umsetzung zusammen.",
-                )
-            else:
-                first[key] = need
-            reason = suspect_reason(need, ctx, links)
-            if reason:
-                yield _problem(
-                    need,
-                    "zu_pruefen",
-                    f"{nid} ist zu prüfen: {reason}.",
-                    f"Prüfen Sie die Aussage und bestätigen Sie sie mit „python3 noxfile.py -s bestaetigen -- {nid}“.",
-                )
 
 
 def check_all(

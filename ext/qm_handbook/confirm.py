@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalog import load_catalogs
-from .checks import FINGERPRINT_FIELD, statement_links
+from .checks_statements import FINGERPRINT_FIELD, statement_links
 from .config import HandbookConfig
 from .institutions import load_institutions
 from .metamodel import load_metamodel

@@ -21,7 +21,8 @@ Rules (documented for users in ``handbook/mitarbeit/auswertungen.md``):
   is left out of the denominator.
 
 Everything is indexed in one pass over the needs, so the cost grows linearly with
-the number of needs. This module has no Sphinx imports.
+the number of needs. The gap rules live in :mod:`qm_handbook.coverage_gaps`. This
+module has no Sphinx imports.
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .catalog import Catalog, Requirement
+from .coverage_gaps import item_gaps, requirement_gaps, review_gaps, sort_gaps
 from .coverage_model import (
-    GAP_KINDS,
     AreaResult,
     Cell,
     CoverageResult,
@@ -48,7 +49,7 @@ from .coverage_model import (
     Statement,
 )
 from .institutions import Institution
-from .labels import format_date
+from .labels import parse_date
 from .metamodel import Metamodel, ReportRules
 
 NeedMap = Mapping[str, Any]
@@ -72,16 +73,6 @@ def readiness_of(
     applicable = sum(n for s, n in counts.items() if s != not_applicable)
     points = sum(weights.get(s, 0.0) * n for s, n in counts.items() if s != not_applicable)
     return Readiness(counts=counts, applicable=applicable, points=points, percent=percent(points, applicable))
-
-
-def parse_date(value: object) -> dt.date | None:
-    """A need field value as a date (None when empty or not ISO)."""
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip()) if value else None
-    except ValueError:
-        return None
 
 
 def excerpt(text: str, limit: int = 220) -> str:
@@ -256,23 +247,10 @@ class _Builder:
             for fd in cell.findings:
                 cell = _with_measures(cell, [measure_ids[m] for m in fd.measures if m in measure_ids])
             cells[req.need_id] = cell
-            gaps += self._cell_gaps(inst, req, cell)
-        gaps += self._item_gaps(inst, evidence, measures, findings, audit, audit_label)
-        for docname, info in pages:
-            if info.next_review is not None and info.next_review < as_of:
-                gaps.append(
-                    Gap(
-                        kind="pruefung_ueberfaellig",
-                        institution=inst.code,
-                        title=info.title,
-                        detail=f"nächste Prüfung war am {format_date(info.next_review)} fällig",
-                        docname=docname,
-                        date=info.next_review,
-                    )
-                )
-        kind_order = list(GAP_KINDS)
-        # Stable sort: within a kind and date, gaps keep catalog (or source) order.
-        gaps.sort(key=lambda g: (kind_order.index(g.kind), g.date or dt.date.max))
+            gaps += requirement_gaps(inst, req, cell, rules, self.needs)
+        gaps += item_gaps(inst, evidence, measures, findings, audit, audit_label)
+        gaps += review_gaps(inst, pages, as_of)
+        sort_gaps(gaps)
         areas = tuple(
             AreaResult(
                 code=area.code,
@@ -318,72 +296,6 @@ class _Builder:
             measures=_unique(m for k in keys for m in measures_by.get(k, ())),
             findings=_unique(f for k in keys for f in findings_by.get(k, ())),
         )
-
-    def _cell_gaps(self, inst: Institution, req: Requirement, cell: Cell) -> list[Gap]:
-        rules = self.rules
-        label = f"{req.number} {req.title}"
-        if cell.status == rules.missing_status:
-            need = self.needs.get(req.need_id, {})
-            return [
-                Gap(
-                    kind="ohne_umsetzung",
-                    institution=inst.code,
-                    title=label,
-                    detail="keine Umsetzung im Handbuch der Einrichtung",
-                    docname=_text(need, "docname"),
-                    need_id=req.need_id,
-                )
-            ]
-        if cell.status in rules.needs_evidence and not any(e.status in rules.evidence_valid for e in cell.evidence):
-            drafts = [e for e in cell.evidence if e.validity == "nicht_freigegeben"]
-            detail = f"Status „{cell.status}“, aber kein freigegebener Nachweis"
-            if drafts:
-                detail += f" (nur {', '.join(e.status for e in drafts)})"
-            first = next(s for s in cell.statements if s.status != rules.not_applicable)
-            return [
-                Gap(
-                    kind="ohne_nachweis",
-                    institution=inst.code,
-                    title=label,
-                    detail=detail,
-                    docname=first.docname,
-                    need_id=first.id,
-                )
-            ]
-        return []
-
-    def _item_gaps(
-        self,
-        inst: Institution,
-        evidence: Sequence[Evidence],
-        measures: Sequence[Measure],
-        findings: Sequence[Finding],
-        audit: dt.date | None,
-        audit_label: str,
-    ) -> list[Gap]:
-        gaps = []
-        for ev in evidence:
-            if ev.validity == "abgelaufen":
-                detail = f"gültig bis {format_date(ev.valid_until)}"
-                gaps.append(_gap("nachweis_abgelaufen", inst, ev.title, detail, ev, ev.valid_until))
-            elif ev.validity == "laeuft_ab":
-                detail = f"gültig bis {format_date(ev.valid_until)}, {audit_label} am {format_date(audit)}"
-                gaps.append(_gap("nachweis_laeuft_ab", inst, ev.title, detail, ev, ev.valid_until))
-        for ms in measures:
-            if ms.overdue:
-                detail = f"fällig am {format_date(ms.due)}, Status „{ms.status}“"
-                gaps.append(_gap("massnahme_ueberfaellig", inst, ms.title, detail, ms, ms.due))
-        for fd in findings:
-            if fd.needs_measure:
-                detail = f"{fd.kind} ({fd.audit}), Status „{fd.status}“; keine Maßnahme behebt den Befund"
-                gaps.append(_gap("befund_ohne_massnahme", inst, fd.title, detail, fd, fd.found_on))
-        return gaps
-
-
-def _gap(kind: str, inst: Institution, title: str, detail: str, ref: Any, date: dt.date | None) -> Gap:
-    return Gap(
-        kind=kind, institution=inst.code, title=title, detail=detail, docname=ref.docname, need_id=ref.id, date=date
-    )
 
 
 def _with_measures(cell: Cell, extra: Sequence[Measure]) -> Cell:

@@ -1,4 +1,4 @@
-"""German display helpers shared by all views (dates, institution status)."""
+"""German display helpers shared by all views (dates, institution status) and ISO date parsing."""
 
 from __future__ import annotations
 
@@ -6,6 +6,16 @@ import datetime as dt
 import re
 
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def parse_date(value: object) -> dt.date | None:
+    """A field value as a date: a date stays, an ISO string (``JJJJ-MM-TT``) is parsed, else None."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
 
 
 def format_date(value: dt.date | None, empty: str = "–") -> str:

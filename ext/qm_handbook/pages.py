@@ -26,6 +26,7 @@ import yaml  # type: ignore[import-untyped]
 
 from .diagnostics import Problem, suggest
 from .doccontrol import KEYS, PAGE_STATUSES, VISIBILITIES
+from .labels import parse_date
 
 #: Keys Sphinx, MyST or the theme understand in a page header.
 OTHER_KEYS = frozenset({"orphan", "nocomments", "nosearch", "tocdepth", "hide-toc", "myst", "html_meta"})
@@ -103,15 +104,6 @@ def front_matter(text: str) -> tuple[dict[str, Any] | None, dict[str, int]]:
     return (data if isinstance(data, dict) else None), key_lines
 
 
-def _date(value: object) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        return None
-
-
 def check_front_matter(docname: str, text: str, *, required: bool) -> Iterator[Problem]:
     """The page header of one page.
 
@@ -166,7 +158,7 @@ def check_front_matter(docname: str, text: str, *, required: bool) -> Iterator[P
         value = data.get(key)
         if value in (None, ""):
             continue
-        date = _date(value)
+        date = parse_date(value)
         if date is None:
             yield problem(
                 "frontmatter_value",

@@ -24,6 +24,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
+from .catalog_pages import write_if_changed
 from .config import get_config
 from .context import HandbookContext, get_context
 
@@ -71,13 +72,6 @@ def render_region(source: str, ctx: HandbookContext, code: str, title: str, memb
     return "".join(lines)
 
 
-def _write_if_changed(path: Path, text: str) -> None:
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-
-
 def generate_region_pages(app: Sphinx, config: Config) -> None:
     """Write one page per region (at config-inited, after the context is loaded)."""
     ctx: HandbookContext = app.qm_context  # type: ignore[attr-defined]
@@ -89,7 +83,7 @@ def generate_region_pages(app: Sphinx, config: Config) -> None:
         for code, title, members in region_groups(ctx)
     }
     for path, text in wanted.items():
-        _write_if_changed(path, text)
+        write_if_changed(path, text)
     if folder.is_dir():
         for stale in folder.glob("*.md"):
             if stale not in wanted:

@@ -278,16 +278,20 @@ def _downloads(app: Sphinx, result: CoverageResult, fromdocname: str) -> list[no
     return [stand(result), items]
 
 
+def _index_docs(app: Sphinx) -> dict[str, str]:
+    """Institution code -> the docname of its start page."""
+    ctx = get_context(app.env)
+    return {code: f"{ctx.docname_prefix(inst)}index" for code, inst in ctx.by_code.items()}
+
+
 def render(app: Sphinx, node: qm_report, fromdocname: str, result: CoverageResult, chart_id: str) -> list[nodes.Node]:
     """The nodes of one placeholder."""
-    ctx = get_context(app.env)
     link = _linker(app, fromdocname)
     options: dict[str, Any] = node["options"]
     codes: list[str] = options.get("einrichtung", [])
-    index_docs = {code: f"{ctx.docname_prefix(inst)}index" for code, inst in ctx.by_code.items()}
     view = node["view"]
     if view == "matrix":
-        return matrix_view(result, options, link, index_docs)
+        return matrix_view(result, options, link, _index_docs(app))
     if view == "audit":
         return audit_view(result, codes[0], options, link) if codes[0] in result.institutions else []
     if view == "gaps":
@@ -298,7 +302,7 @@ def render(app: Sphinx, node: qm_report, fromdocname: str, result: CoverageResul
         return readiness_view(result, options)
     if view == "dashboard":
         if options.get("netzwerk") or not codes:
-            return network_dashboard(result, link, index_docs, chart_id)
+            return network_dashboard(result, link, _index_docs(app), chart_id)
         return institution_dashboard(result, codes[0], chart_id) if codes[0] in result.institutions else []
     if view == "comparison":
         return comparison_view(result, options["anforderung"], link)

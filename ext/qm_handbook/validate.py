@@ -19,9 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util.matching import get_matching_files
 
-from .checks import DroppedNeed, check_all, statement_links, suspect_reason
+from .checks import check_all
+from .checks_statements import statement_links, suspect_reason
 from .config import get_config
 from .context import HandbookContext
+from .need_index import DroppedNeed
 from .pages import check_front_matter, check_source_file
 from .reporting import log_problems
 from .translate import install_filters, set_known_names
