@@ -328,7 +328,7 @@ def _json_default(value: object) -> object:
 def fingerprint(data: dict[str, Any], tables: dict[str, Sheet]) -> str:
     """A hash of everything the exports contain (and of the code that writes them)."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
-    payload = json.dumps([data, tables], ensure_ascii=False, sort_keys=True, default=_json_default)
+    payload = json.dumps([data, tables], ensure_ascii=False, default=_json_default)
     digest.update(payload.encode("utf-8"))
     return digest.hexdigest()
 
