@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import re
@@ -314,13 +315,47 @@ def _reproducible_zip(data: bytes, as_of: dt.date) -> bytes:
     return out.getvalue()
 
 
+#: Beside the exports: the fingerprint of the data they were written from.
+STAMP = f"{EXPORT_DIR}/.stand"
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    raise TypeError(f"not serializable: {type(value).__name__}")
+
+
+def fingerprint(data: dict[str, Any], tables: dict[str, Sheet]) -> str:
+    """A hash of everything the exports contain (and of the code that writes them)."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    payload = json.dumps([data, tables], ensure_ascii=False, default=_json_default)
+    digest.update(payload.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def export_paths(outdir: Path) -> list[Path]:
+    """All files :func:`write_exports` writes."""
+    return [outdir / name for name in DOWNLOADS]
+
+
 def write_exports(result: CoverageResult, outdir: Path) -> list[Path]:
-    """Write ``metrics.json`` and the CSV/XLSX files; return the written paths."""
+    """Write ``metrics.json`` and the CSV/XLSX files; return the written paths.
+
+    When the data is the same as in the last run and every file is still there,
+    nothing is written (the files would come out byte for byte the same) and the
+    returned list is empty.
+    """
+    data = metrics(result)
+    tables = sheets(result)
+    stamp = outdir / STAMP
+    stand = fingerprint(data, tables)
+    if all(p.is_file() for p in export_paths(outdir)) and stamp.is_file() and stamp.read_text("utf-8") == stand:
+        return []
     folder = outdir / EXPORT_DIR
     folder.mkdir(parents=True, exist_ok=True)
+    stamp.unlink(missing_ok=True)
     written = [outdir / "metrics.json"]
-    written[0].write_text(json.dumps(metrics(result), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    tables = sheets(result)
+    written[0].write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     for stem, (headers, rows) in tables.items():
         path = folder / f"{stem}.csv"
         write_csv(path, headers, rows)
@@ -328,4 +363,5 @@ def write_exports(result: CoverageResult, outdir: Path) -> list[Path]:
     xlsx = folder / "auswertung.xlsx"
     write_xlsx(xlsx, tables, result.as_of)
     written.append(xlsx)
+    stamp.write_text(stand, encoding="utf-8")
     return written

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sphinx.application import ENV_PICKLE_FILENAME as ENV_PICKLE
 from sphinx.util.matching import get_matching_files
 
 from .checks import check_all
@@ -24,7 +26,7 @@ from .checks_statements import statement_links, suspect_reason
 from .config import get_config
 from .context import HandbookContext
 from .need_index import DroppedNeed
-from .pages import check_front_matter, check_source_file
+from .page_scan import CACHE_FILE, scan
 from .reporting import log_problems
 from .translate import install_filters, set_known_names
 
@@ -83,33 +85,47 @@ def _names(app: Sphinx, config: Config) -> None:
     set_known_names(options, tuple(sorted(known)))
 
 
+_SCAN = "qm_page_scan"
+
+
 def scan_pages(app: Sphinx, config: Config) -> None:
-    """Check every page file before Sphinx reads it; leave out undecodable pages."""
+    """Check every page file before Sphinx reads it; leave out undecodable pages.
+
+    Results of unchanged files come from a cache in the doctree folder; their problems
+    are reported again in every build. Without a saved environment nothing is reused.
+    """
     ctx: HandbookContext = app.qm_context  # type: ignore[attr-defined]
     srcdir = Path(app.srcdir)
     suffixes = tuple(config.source_suffix) if isinstance(config.source_suffix, dict) else (".md", ".rst")
     exclude = [*config.exclude_patterns, *config.templates_path, "**/_sources", "_build", ".*"]
     include = config.include_patterns or ["**"]
-    problems = []
-    skipped = []
-    for rel in get_matching_files(srcdir, include, exclude):
-        if not rel.endswith(suffixes):
-            continue
-        path = srcdir / rel
-        text, found = check_source_file(path)
-        if text is None:
-            skipped.append(rel)
-        elif rel.endswith(".md"):
-            docname = rel.rsplit(".", 1)[0]
-            required = ctx.institution_of(docname) is not None
-            found += [
-                dataclasses.replace(p, file=path, docname=None)
-                for p in check_front_matter(docname, text, required=required)
-            ]
-        problems += found
-    log_problems(problems, srcdir)
-    if skipped:
-        config.exclude_patterns = [*config.exclude_patterns, *skipped]
+    files = [rel for rel in get_matching_files(srcdir, include, exclude) if rel.endswith(suffixes)]
+    doctrees = Path(app.doctreedir)
+    found = scan(srcdir, files, _required(ctx), doctrees / CACHE_FILE, reuse=(doctrees / ENV_PICKLE).is_file())
+    log_problems(found.problems, srcdir)
+    setattr(app, _SCAN, (files, found))
+    if found.skipped:
+        config.exclude_patterns = [*config.exclude_patterns, *found.skipped]
+
+
+def _required(ctx: HandbookContext) -> Callable[[str], bool]:
+    return lambda docname: ctx.institution_of(docname) is not None
+
+
+def _recheck_fresh(app: Sphinx) -> None:
+    """With a fresh environment (``-E``), check every page again, as without a cache.
+
+    Whether the environment is fresh is known only after ``config-inited``; problems
+    the cached results missed are reported now.
+    """
+    files, cached = getattr(app, _SCAN, ([], None))
+    if not app.fresh_env_used or cached is None or not cached.reused:
+        return
+    srcdir = Path(app.srcdir)
+    ctx: HandbookContext = app.qm_context  # type: ignore[attr-defined]
+    found = scan(srcdir, files, _required(ctx), Path(app.doctreedir) / CACHE_FILE, reuse=False)
+    logged = set(cached.problems)
+    log_problems([p for p in found.problems if p not in logged], srcdir)
 
 
 def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
@@ -165,6 +181,7 @@ def setup_validate(app: Sphinx) -> None:
     app.connect("config-inited", _install, priority=1)
     app.connect("config-inited", _names, priority=910)
     app.connect("config-inited", scan_pages, priority=950)
+    app.connect("builder-inited", _recheck_fresh, priority=100)
     app.connect("env-purge-doc", _purge)
     # after sphinx-needs resolved all needs at write-started (priority 500)
     app.connect("write-started", run_checks, priority=600)
