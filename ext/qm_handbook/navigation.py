@@ -45,6 +45,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
+from .listeners import replace_listener
 from .regions import REGION_DIR
 
 if TYPE_CHECKING:
@@ -296,14 +297,10 @@ class _Navigation:
         return self.site.render(pagename)
 
 
-def _furo_listener(app: Sphinx) -> Any:
+def _furo_changed() -> ExtensionError:
     import furo  # type: ignore[import-untyped]
 
-    handler = getattr(furo, "_html_page_context", None)
-    for listener in app.events.listeners.get("html-page-context", []):
-        if handler is not None and listener.handler is handler:
-            return listener
-    raise ExtensionError(
+    return ExtensionError(
         "Die Navigation des Qualitätshandbuchs ersetzt die Seitenleisten-Berechnung von furo "
         f"(getestet mit furo 2025.12.19, installiert: {getattr(furo, '__version__', '?')}). "
         "furo hat seinen Ereignis-Handler „_html_page_context“ geändert. Prüfen Sie "
@@ -324,28 +321,31 @@ def _wrap_furo(app: Sphinx, state: _Navigation) -> None:
         return
     if app.builder.theme.name != "furo":  # type: ignore[attr-defined]
         return
-    listener = _furo_listener(app)
-    furo_handler: Callable[..., None] = listener.handler
+    import furo
 
-    def furo_without_navigation(
-        app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
-    ) -> None:
-        toctree = context.pop("toctree", None)
-        try:
-            furo_handler(app, pagename, templatename, context, doctree)
-        finally:
+    def without_navigation(furo_handler: Callable[..., None]) -> Callable[..., None]:
+        def furo_without_navigation(
+            app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+        ) -> None:
+            toctree = context.pop("toctree", None)
+            try:
+                furo_handler(app, pagename, templatename, context, doctree)
+            finally:
+                if toctree is not None:
+                    context["toctree"] = toctree
+            if context.get("furo_navigation_tree") != "":
+                raise ExtensionError(
+                    "furo hat die Seitenleiste trotz ausgeblendetem Inhaltsverzeichnis berechnet; "
+                    "ext/qm_handbook/navigation.py passt nicht zur installierten furo-Version."
+                )
             if toctree is not None:
-                context["toctree"] = toctree
-        if context.get("furo_navigation_tree") != "":
-            raise ExtensionError(
-                "furo hat die Seitenleiste trotz ausgeblendetem Inhaltsverzeichnis berechnet; "
-                "ext/qm_handbook/navigation.py passt nicht zur installierten furo-Version."
-            )
-        if toctree is not None:
-            context["furo_navigation_tree"] = state.for_page(app, pagename)
+                context["furo_navigation_tree"] = state.for_page(app, pagename)
 
-    app.disconnect(listener.id)
-    app.connect("html-page-context", furo_without_navigation, priority=listener.priority)
+        return furo_without_navigation
+
+    handler = getattr(furo, "_html_page_context", None)
+    if handler is None or not replace_listener(app, "html-page-context", handler, without_navigation):
+        raise _furo_changed()
 
 
 def setup_navigation(app: Sphinx) -> None:

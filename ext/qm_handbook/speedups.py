@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.errors import ExtensionError
 
+from .listeners import replace_listener
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
@@ -145,18 +147,12 @@ def _fast_needs_json() -> None:
 def _skip_purge_of_unknown_pages(app: Sphinx) -> None:
     from sphinx_needs.directives.need import purge_needs
 
-    listeners = app.events.listeners.get("env-purge-doc", [])
-    found = [listener for listener in listeners if listener.handler is purge_needs]
-    if not found:
-        raise _fail("purge_needs")
-    listener = found[0]
-
     def purge_known_pages(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
         if docname in env.all_docs:
             purge_needs(app, env, docname)
 
-    app.disconnect(listener.id)
-    app.connect("env-purge-doc", purge_known_pages, priority=listener.priority)
+    if not replace_listener(app, "env-purge-doc", purge_needs, lambda _original: purge_known_pages):
+        raise _fail("purge_needs")
 
 
 def setup_speedups(app: Sphinx) -> None:
