@@ -88,7 +88,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_navigation(app)
     setup_regions(app)
     setup_incremental(app)
-    return {"version": __version__, "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
 
 
 def _add_static_path(app: Sphinx, config: Config) -> None:

@@ -43,7 +43,7 @@ def build_metrics(srcdir: Path, outdir: Path, warning: TextIO) -> dict[str, Any]
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace
 
-    from ..reports.directives import get_result
+    from ..reports.result import get_result
 
     if not (srcdir / "conf.py").exists():
         raise ReportError(f"In {srcdir} liegt keine conf.py. Geben Sie mit --quelle den Ordner des Handbuchs an.")

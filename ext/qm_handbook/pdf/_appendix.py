@@ -20,7 +20,7 @@ from docutils import nodes
 from ..model.institutions import Institution
 from ..model.labels import format_date
 from ..reports.coverage_model import Cell, CoverageResult, InstitutionResult
-from ..reports.directives import qm_report
+from ..reports.placeholder import qm_report
 from ..reports.views_common import Content, Linker, Row, no_entries, para, ref, stand, status_node, table
 from ..reports.views_institution import audit_view, gap_list, institution_dashboard, measures_plan
 

@@ -32,7 +32,7 @@ from ..checks.reporting import log_problems
 from ..model.config import get_config
 from ..model.context import HandbookContext, get_context
 from ..model.labels import format_date
-from ..reports.directives import get_result
+from ..reports.result import get_result
 from ..reports.views_common import Linker
 from ..site.doccontrol import page_control
 from . import _front

@@ -14,7 +14,7 @@ Usable on any page (options in ``handbook/mitarbeit/auswertungen.md``)::
 Each directive leaves a placeholder node; the data is computed ONCE per build when
 sphinx-needs has resolved all needs (``write-started``) and every placeholder is
 filled at ``doctree-resolved`` from that cached result. Pages with such views are
-recorded with :func:`~qm_handbook.dependencies.note_needs_view`. After an HTML build
+recorded with :func:`~qm_handbook.site.dependencies.note_needs_view`. After an HTML build
 the exports are written next to the site.
 """
 
@@ -22,79 +22,28 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from .. import pipeline
 from ..checks.diagnostics import suggest
 from ..model.context import get_context
 from ..site.dependencies import note_needs_view
-from ..site.doccontrol import page_control
-from .coverage import compute_coverage
-from .coverage_model import GAP_KINDS, CoverageResult, PageInfo
-from .exports import DOWNLOADS, write_exports
+from .coverage_model import GAP_KINDS, CoverageResult
+from .exports import DOWNLOADS
+from .placeholder import qm_report
+from .result import get_result, setup_result
 from .views_common import Linker, para, stand
 from .views_institution import audit_view, card_line, gap_list, institution_dashboard, measures_plan
 from .views_network import comparison_view, matrix_view, network_dashboard, readiness_view
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.builders import Builder
 
 logger = logging.getLogger(__name__)
-_ATTR = "qm_coverage"
-
-
-class qm_report(nodes.General, nodes.Element):  # type: ignore[misc]  # noqa: N801 (docutils naming)
-    """Placeholder of a report view; ``view`` and ``options`` are attributes."""
-
-
-def compute_result(app: Sphinx) -> CoverageResult:
-    """Compute the build's result from the resolved needs (write phase only)."""
-    from sphinx_needs.api import get_needs_view
-
-    env = app.env
-    ctx = get_context(env)
-    pages: dict[str, PageInfo] = {}
-    for docname in env.found_docs:
-        if ctx.institution_of(docname) is None:
-            continue
-        title = env.titles[docname].astext() if docname in env.titles else docname
-        pages[docname] = PageInfo(title=title, next_review=page_control(env.metadata.get(docname, {})).next_review)
-    # Reports list institutions in the order of the regional networks in netzwerk.toml.
-    regions = {r.code: i for i, r in enumerate(ctx.network.regions)} if ctx.network else {}
-    institutions = sorted(ctx.institutions, key=lambda i: (regions.get(i.region, len(regions)), i.code))
-    # NeedItem behaves like a read-only mapping, which is all the computation needs.
-    needs = cast("Mapping[str, Mapping[str, Any]]", get_needs_view(app))
-    return compute_coverage(
-        needs,
-        model=ctx.model,
-        catalogs=ctx.catalogs,
-        institutions=institutions,
-        institution_of=ctx.institution_of,
-        pages=pages,
-        as_of=ctx.as_of,
-    )
-
-
-def get_result(app: Sphinx) -> CoverageResult:
-    """The cached result of the running build (computed on first use in the write phase)."""
-    result: CoverageResult | None = getattr(app, _ATTR, None)
-    if result is None:
-        result = compute_result(app)
-        setattr(app, _ATTR, result)
-    return result
-
-
-def _refresh(app: Sphinx, builder: Builder) -> None:
-    """Compute the result once per build, after sphinx-needs sealed the needs."""
-    setattr(app, _ATTR, compute_result(app))
 
 
 def _codes(value: str) -> list[str]:
@@ -324,21 +273,6 @@ def process_reports(app: Sphinx, doctree: nodes.document, fromdocname: str) -> N
         node.replace_self(render(app, node, fromdocname, result, f"qm-diagramm-{index}"))
 
 
-SITE_BUILDERS = frozenset({"html", "dirhtml"})
-
-
-def _write_exports(app: Sphinx, exception: Exception | None) -> None:
-    # Exports belong to the website only, not to other HTML-based outputs such as the PDFs.
-    if exception is not None or app.builder.name not in SITE_BUILDERS:
-        return
-    write_exports(get_result(app), Path(app.outdir))
-
-
-def card_placeholder(code: str) -> qm_report:
-    """A placeholder for the readiness line of an institution card (see ``overview``)."""
-    return qm_report("", view="card", options={"einrichtung": [code]})
-
-
 def setup_reports(app: Sphinx) -> None:
     """Register the report directives, the result computation, the views and the exports."""
     app.add_node(qm_report)
@@ -353,6 +287,5 @@ def setup_reports(app: Sphinx) -> None:
         ("qm-exporte", ExportsDirective),
     ):
         app.add_directive(name, directive)
-    app.connect("write-started", _refresh, priority=pipeline.AFTER_NEEDS_RESOLVED)
+    setup_result(app)
     app.connect("doctree-resolved", process_reports)
-    app.connect("build-finished", _write_exports)

@@ -23,7 +23,7 @@ from sphinx.util.docutils import SphinxDirective
 from ..model.context import get_context
 from ..model.labels import css_token, format_date
 from ..pdf import download_link
-from ..reports.directives import card_placeholder
+from ..reports.placeholder import card_placeholder
 from .dependencies import note_needs_view
 
 if TYPE_CHECKING:
