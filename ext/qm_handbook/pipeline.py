@@ -12,6 +12,8 @@ constant                      value  why
 ============================  =====  ==================================================
 ``INSTALL_WARNING_FILTERS``       1  before anything can warn: German texts and the
                                      duplicate-ID capture must see every warning
+``SWITCH_SPEEDUPS``               1  before anything runs sphinx-needs code: turns the
+                                     speed-ups on or off (``handbook_speedups``)
 ``APPLY_NEEDS_CONFIG``            5  sphinx-needs reads its configuration from
                                      priority 10 on; the metamodel-derived values
                                      must be in place before that
@@ -50,6 +52,7 @@ SPHINX_DEFAULT = 500
 
 # config-inited
 INSTALL_WARNING_FILTERS = 1
+SWITCH_SPEEDUPS = 1
 APPLY_NEEDS_CONFIG = 5
 LOAD_DATA = 900
 GENERATE_REGION_PAGES = 901

@@ -8,15 +8,13 @@ in brackets, so it can still be looked up. Two warnings are replaced by the hand
 own checks, which know more: a duplicate ID (``qm.duplicate_id`` names both places)
 and an unknown link target (``qm.unknown_link`` with a "did you mean" hint).
 
-The filter sits in front of Sphinx's warning handler; a second filter behind it counts
-the warnings that are actually shown, per code, for the summary of the fast check.
+The logging filters that apply these texts (and capture the duplicate-ID message) sit
+in Sphinx's warning handler; they are in :mod:`qm_handbook.compat.logfilters`.
 """
 
 from __future__ import annotations
 
-import logging
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -24,7 +22,7 @@ from typing import TYPE_CHECKING
 from .diagnostics import suggest
 
 if TYPE_CHECKING:
-    from sphinx.application import Sphinx
+    pass
 
 Explain = Callable[["re.Match[str]"], tuple[str, str]]
 
@@ -213,62 +211,3 @@ TRANSLATIONS: tuple[Translation, ...] = (
         "Eine Kennung ist doppelt vergeben (beim parallelen Lesen erkannt).",
     ),
 )
-
-_DUPLICATE = re.compile(r"A need with ID '(?P<id>[^']+)' already exists")
-
-
-class GermanWarnings(logging.Filter):
-    """Translate known warnings; hand duplicate IDs to the handbook's own check."""
-
-    def __init__(self, on_duplicate: Callable[[str, str | None], None]) -> None:
-        super().__init__()
-        self.on_duplicate = on_duplicate
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        code = f"{getattr(record, 'type', '')}.{getattr(record, 'subtype', '')}"
-        if not code.startswith(("myst.", "needs.", "toc.")):
-            return True
-        text = record.getMessage()
-        if code == "needs.create_need" and (dup := _DUPLICATE.search(text)):
-            self.on_duplicate(dup["id"], getattr(record, "location", None))
-            return False
-        for translation in TRANSLATIONS:
-            if translation.code != code:
-                continue
-            match = translation.pattern.search(text)
-            if match is None:
-                continue
-            german, hint = translation.explain(match)
-            original = re.sub(r"\s*\[[a-z_]+\.[a-z_]+\]$", "", text)
-            # args are already merged into ``text``; without args logging does not format again
-            record.msg = f"{german} {hint} (Original: {original})"
-            record.args = ()
-            break
-        return True
-
-
-class WarningCounter(logging.Filter):
-    """Count the warnings that pass all other filters, per code."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.counts: Counter[str] = Counter()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        kind = getattr(record, "type", "") or ""
-        sub = getattr(record, "subtype", "") or ""
-        self.counts[f"{kind}.{sub}" if kind and sub else (kind or "sphinx")] += 1
-        return True
-
-
-def install_filters(app: Sphinx, on_duplicate: Callable[[str, str | None], None]) -> WarningCounter:
-    """Put the translator in front of and the counter behind Sphinx's warning filters."""
-    from sphinx.util.logging import NAMESPACE, WarningStreamHandler
-
-    counter = WarningCounter()
-    for handler in logging.getLogger(NAMESPACE).handlers:
-        if isinstance(handler, WarningStreamHandler):
-            handler.filters = [f for f in handler.filters if not isinstance(f, (GermanWarnings, WarningCounter))]
-            handler.filters.insert(0, GermanWarnings(on_duplicate))
-            handler.filters.append(counter)
-    return counter

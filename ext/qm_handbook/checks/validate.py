@@ -22,6 +22,7 @@ from sphinx.application import ENV_PICKLE_FILENAME as ENV_PICKLE
 from sphinx.util.matching import get_matching_files
 
 from .. import pipeline
+from ..compat.logfilters import install_filters, registered_directives
 from ..model.config import get_config
 from ..model.context import HandbookContext
 from .need_index import DroppedNeed
@@ -29,7 +30,7 @@ from .page_scan import CACHE_FILE, scan
 from .reporting import log_problems
 from .rules import check_all
 from .statements import statement_links, suspect_reason
-from .translate import install_filters, set_known_names
+from .translate import set_known_names
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -78,11 +79,9 @@ def _install(app: Sphinx, config: Config) -> None:
 
 
 def _names(app: Sphinx, config: Config) -> None:
-    from docutils.parsers.rst import directives
-
     ctx: HandbookContext = app.qm_context  # type: ignore[attr-defined]
     options = (*CORE_OPTIONS, *ctx.model.fields, *ctx.model.links)
-    known = {*directives._directive_registry, *directives._directives, *ctx.model.types}
+    known = {*registered_directives(), *ctx.model.types}
     set_known_names(options, tuple(sorted(known)))
 
 

@@ -22,6 +22,10 @@ with the size of the network without need:
 
 Each patch checks that the patched function is the one it was written for and stops
 the build with a clear message otherwise (``constraints.txt`` pins sphinx-needs).
+
+``handbook_speedups = False`` in ``conf.py`` turns all of them off for that build: the
+patched functions then call sphinx-needs' originals unchanged (the patches stay
+installed in the process, so builds with and without them can run side by side).
 """
 
 from __future__ import annotations
@@ -31,13 +35,17 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.errors import ExtensionError
 
+from .. import pipeline
 from .listeners import replace_listener
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
 _PATCHED = "_qm_handbook_patched"
+#: Whether the running build uses the speed-ups (``handbook_speedups``).
+_ACTIVE = {"on": True}
 
 
 def _fail(what: str) -> ExtensionError:
@@ -65,7 +73,7 @@ def _cache_function_parsing() -> None:
         return parse(DynamicFunctionParsed, func_string, allow_need=allow_need)
 
     def from_string(cls: type, func_string: str, *, allow_need: bool = False) -> Any:
-        if cls is not DynamicFunctionParsed:
+        if cls is not DynamicFunctionParsed or not _ACTIVE["on"]:
             return parse(cls, func_string, allow_need=allow_need)
         return cached(func_string, allow_need)
 
@@ -84,7 +92,7 @@ def _skip_empty_meta() -> None:
 
     @functools.wraps(original)
     def meta(self: Any, name: str, prefix: str | None = None, show_empty: bool = False) -> Any:
-        if not show_empty:
+        if not show_empty and _ACTIVE["on"]:
             try:
                 value = self.need[name]
             except KeyError:
@@ -109,6 +117,8 @@ def _cache_inline_parsing() -> None:
 
     @functools.wraps(original)
     def parse(self: Any, line: str) -> Any:
+        if not _ACTIVE["on"]:
+            return original(self, line)
         parsed = cache.get(line)
         if parsed is None:
             parsed = original(self, line)
@@ -134,6 +144,9 @@ def _fast_needs_json() -> None:
 
     @functools.wraps(original)
     def write_json(self: Any, needs_file: str = "needs.json", needs_path: str = "") -> None:
+        if not _ACTIVE["on"]:
+            original(self, needs_file, needs_path)
+            return
         self._finalise()
         folder = needs_path or self.outdir
         text = json.dumps(self.needs_list, sort_keys=True)
@@ -148,17 +161,24 @@ def _skip_purge_of_unknown_pages(app: Sphinx) -> None:
     from sphinx_needs.directives.need import purge_needs
 
     def purge_known_pages(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-        if docname in env.all_docs:
+        if docname in env.all_docs or not _ACTIVE["on"]:
             purge_needs(app, env, docname)
 
     if not replace_listener(app, "env-purge-doc", purge_needs, lambda _original: purge_known_pages):
         raise _fail("purge_needs")
 
 
+def _switch(app: Sphinx, config: Config) -> None:
+    _ACTIVE["on"] = bool(config.handbook_speedups)
+
+
 def setup_speedups(app: Sphinx) -> None:
-    """Apply the patches (call after sphinx-needs is set up)."""
+    """Apply the patches (call after sphinx-needs is set up); ``handbook_speedups`` switches them."""
     _cache_function_parsing()
     _skip_empty_meta()
     _cache_inline_parsing()
     _fast_needs_json()
     _skip_purge_of_unknown_pages(app)
+    if "handbook_speedups" not in app.config:
+        app.add_config_value("handbook_speedups", True, "", types=frozenset({bool}))
+    app.connect("config-inited", _switch, priority=pipeline.SWITCH_SPEEDUPS)

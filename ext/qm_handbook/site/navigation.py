@@ -24,7 +24,8 @@ This module keeps furo's look and markup but changes the cost:
 
 Furo's own computation is switched off per build by wrapping its listener: the wrapper
 hides the ``toctree`` function from furo (furo then returns an empty tree cheaply) and
-our value is filled in. This relies on furo's handler (``furo._html_page_context``);
+our value is filled in. The hook into furo's handler (``furo._html_page_context``) is in
+:mod:`qm_handbook.compat.navigation`;
 if a furo release changes it, the build stops with a clear message instead of
 silently producing a slow or wrong sidebar.
 """
@@ -41,16 +42,13 @@ from typing import TYPE_CHECKING, Any
 from bs4 import BeautifulSoup, Tag
 from sphinx.builders import Builder
 from sphinx.environment.adapters.toctree import global_toctree_for_doc
-from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
-from ..compat.listeners import replace_listener
+from ..compat.navigation import hook_furo_navigation
 from .regions import REGION_DIR
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from sphinx.application import Sphinx
 
 logger = logging.getLogger(__name__)
@@ -297,61 +295,10 @@ class _Navigation:
         return self.site.render(pagename)
 
 
-def _furo_changed() -> ExtensionError:
-    import furo  # type: ignore[import-untyped]
-
-    return ExtensionError(
-        "Die Navigation des Qualitätshandbuchs ersetzt die Seitenleisten-Berechnung von furo "
-        f"(getestet mit furo 2025.12.19, installiert: {getattr(furo, '__version__', '?')}). "
-        "furo hat seinen Ereignis-Handler „_html_page_context“ geändert. Prüfen Sie "
-        "ext/qm_handbook/compat/navigation.py gegen die neue furo-Version oder installieren Sie die "
-        "Version aus constraints.txt."
-    )
-
-
-def _wrap_furo(app: Sphinx, state: _Navigation) -> None:
-    """Replace furo's page-context listener by one that skips its navigation computation."""
-    from sphinx.builders.singlehtml import SingleFileHTMLBuilder
-
-    # One page per document only: single-page builders (and the PDF built from them)
-    # keep furo's own sidebar, which they compute once anyway.
-    if app.builder.format != "html" or getattr(app.builder, "theme", None) is None:
-        return
-    if isinstance(app.builder, SingleFileHTMLBuilder):
-        return
-    if app.builder.theme.name != "furo":  # type: ignore[attr-defined]
-        return
-    import furo
-
-    def without_navigation(furo_handler: Callable[..., None]) -> Callable[..., None]:
-        def furo_without_navigation(
-            app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
-        ) -> None:
-            toctree = context.pop("toctree", None)
-            try:
-                furo_handler(app, pagename, templatename, context, doctree)
-            finally:
-                if toctree is not None:
-                    context["toctree"] = toctree
-            if context.get("furo_navigation_tree") != "":
-                raise ExtensionError(
-                    "furo hat die Seitenleiste trotz ausgeblendetem Inhaltsverzeichnis berechnet; "
-                    "ext/qm_handbook/compat/navigation.py passt nicht zur installierten furo-Version."
-                )
-            if toctree is not None:
-                context["furo_navigation_tree"] = state.for_page(app, pagename)
-
-        return furo_without_navigation
-
-    handler = getattr(furo, "_html_page_context", None)
-    if handler is None or not replace_listener(app, "html-page-context", handler, without_navigation):
-        raise _furo_changed()
-
-
 def setup_navigation(app: Sphinx) -> None:
     """Switch furo's sidebar to the once-per-build navigation."""
     state = _Navigation()
-    app.connect("builder-inited", lambda app: _wrap_furo(app, state))
+    app.connect("builder-inited", lambda app: hook_furo_navigation(app, state.for_page))
     app.connect("env-updated", state.reset)
 
 
