@@ -8,8 +8,8 @@ falls back to the unpatched behaviour) when it does not match.
   ``handbook_speedups = False``).
 * :mod:`.navigation` hooks furo's page-context handler (the sidebar).
 * :mod:`.listeners` replaces a listener in Sphinx's listener table.
-* :mod:`.logfilters` installs the warning translation in Sphinx's log handler and
-  captures sphinx-needs' duplicate-ID message.
-* :mod:`.nodes` matches sphinx-needs node classes by name; :mod:`.incremental` tells
-  Sphinx which pages to write again when needs change.
+* :mod:`.logfilters` installs the warning translation in Sphinx's log handler,
+  captures sphinx-needs' duplicate-ID message and reads docutils' directive tables.
+* :mod:`.incremental` tells Sphinx which pages to write again when needs change (it
+  reads sphinx-needs' data and matches its node classes by name).
 """
