@@ -137,7 +137,7 @@ class TomlFile:
             return value
         self._add(
             "bad_name",
-            f"{what} „{value}“ ist ungültig: aus ihr wird ein Ordner- oder Dateiname erzeugter Seiten.",
+            f"{what} „{value}“ ist ungültig, denn daraus wird ein Ordner- oder Dateiname erzeugter Seiten.",
             NAME_HINT,
             line=self.line(key, value, start) or self.line(key),
         )
