@@ -54,8 +54,8 @@ def load_data(app: Sphinx, config: Config) -> None:
     """Load all data files once and generate the catalog pages."""
     ctx = load_context(app)
     app.qm_context = ctx  # type: ignore[attr-defined]
-    log_problems(ctx.problems, ctx.srcdir)
-    generate_catalog_pages(ctx, ctx.srcdir / handbook_config.get_config(config).catalog_dir)
+    _changed, problems = generate_catalog_pages(ctx, ctx.srcdir / handbook_config.get_config(config).catalog_dir)
+    log_problems([*ctx.problems, *problems], ctx.srcdir, env_ready=False)
 
 
 def attach_context(app: Sphinx) -> None:

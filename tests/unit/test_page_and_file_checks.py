@@ -128,7 +128,9 @@ def test_bad_institution_file(tmp_path: Path, text: str, code: str, line: int, m
 def test_institution_folder_without_file(tmp_path: Path) -> None:
     (tmp_path / "neu").mkdir()
     _, problems = load_institutions(tmp_path, set())
-    assert [(p.code, p.file) for p in problems] == [("missing_institution_file", tmp_path / "neu")]
+    assert [(p.code, p.file, p.line) for p in problems] == [
+        ("missing_institution_file", tmp_path / "neu" / "einrichtung.toml", 1)
+    ]
     assert "fehlt die Datei einrichtung.toml" in problems[0].text()
 
 

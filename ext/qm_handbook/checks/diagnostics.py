@@ -109,6 +109,22 @@ CODES: dict[str, Code] = {
             "einer anderen Einrichtung an.",
         ),
         _code(
+            "generated_folder",
+            "error",
+            "Eine erzeugte Seite kann nicht geschrieben werden, ohne fremde Dateien zu verändern "
+            "(Datei, die nicht vom Generator stammt; symbolischer Link; ungültiger Name).",
+            "handbook/katalog/_generiert/dqe-1.0/index.md:1: „dqe-1.0/index.md“ wurde nicht vom Generator "
+            "angelegt und wird deshalb nicht überschrieben.",
+        ),
+        _code(
+            "bad_name",
+            "error",
+            "Ein Wert, aus dem ein Ordner- oder Dateiname erzeugter Seiten wird (Katalogkürzel und -version, "
+            "Kennung eines Qualitätsbereichs, Regionskürzel, Einrichtungsordner), enthält unzulässige Zeichen.",
+            "handbook/katalog/dqe.toml:4: Die Katalogversion „../x“ ist als Name ungültig. Erlaubt sind "
+            "Buchstaben (ohne Umlaute), Ziffern und einzelne Zeichen „.“, „-“ oder „_“ zwischen ihnen …",
+        ),
+        _code(
             "unknown_catalog",
             "error",
             "Eine Einrichtung verweist auf einen Katalog, den es nicht gibt.",

@@ -15,7 +15,7 @@ index in :mod:`qm_handbook.checks.need_index`).
 
 The functions take plain need dicts (the shape of ``needs.json``: ``id``, ``type``,
 ``status``, ``docname``, ``lineno``, one key per field and per link type) and yield
-:class:`~qm_handbook.diagnostics.Problem` objects. No Sphinx imports: the checks run
+:class:`~qm_handbook.checks.diagnostics.Problem` objects. No Sphinx imports: the checks run
 in milliseconds in unit tests. They run once per build over indices (dicts), never
 per page.
 """

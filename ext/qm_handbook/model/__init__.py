@@ -10,5 +10,7 @@ Entry points:
 * :mod:`.context` loads everything once per build (``load_context``/``get_context``).
 * :mod:`.config` declares the ``handbook_*`` configuration values.
 * :mod:`.labels` formats dates, percentages and CSS tokens the German way.
+* :mod:`.generated` keeps generated pages away from user files (safe names, marked
+  folders, clean-up only of the generator's own files).
 * :mod:`.model_docs` renders the metamodel as documentation tables (directive).
 """

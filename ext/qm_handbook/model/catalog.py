@@ -129,7 +129,9 @@ def load_catalog(path: Path, model: Metamodel) -> tuple[Catalog | None, list[Pro
         return None, src.problems
     src.check_keys(head, _CATALOG_KEYS, "katalog")
     code = src.text_value(head, "kuerzel", required=True, where="katalog")
-    version = src.text_value(head, "version", required=True, where="katalog")
+    version = src.safe_name(
+        src.text_value(head, "version", required=True, where="katalog"), "Die Katalogversion", "version"
+    )
     name = src.text_value(head, "name", required=True, where="katalog")
     if code and not _CODE_RE.match(code):
         src._add(
@@ -148,6 +150,7 @@ def load_catalog(path: Path, model: Metamodel) -> tuple[Catalog | None, list[Pro
     for raw_area in src.data.get("bereich", []):
         area_code = src.text_value(raw_area, "kennung", required=True, where="bereich")
         cursor = src.line("kennung", area_code, cursor + 1) or cursor
+        area_code = src.safe_name(area_code, "Die Kennung des Qualitätsbereichs", "kennung", cursor)
         src.check_keys(raw_area, _AREA_KEYS, "bereich")
         level = src.choice(raw_area, "ebene", levels)
         reqs: list[Requirement] = []
@@ -204,6 +207,14 @@ def load_catalog(path: Path, model: Metamodel) -> tuple[Catalog | None, list[Pro
                 src.check_keys(raw_crit, _CRIT_KEYS, "bereich.anforderung.kriterium")
                 crit_no = src.text_value(raw_crit, "nummer", required=True, where="bereich.anforderung.kriterium")
                 crit_text = src.text_value(raw_crit, "text", required=True, where="bereich.anforderung.kriterium")
+                if crit_no and not _NUMBER_RE.match(crit_no):
+                    src._add(
+                        "bad_value",
+                        f"Die Nummer „{crit_no}“ des Prüfkriteriums zu {number} ist ungültig.",
+                        "Erlaubt sind Buchstaben und Ziffern, durch Punkte getrennt (z. B. K1).",
+                        line=src.line("nummer", crit_no, line or 1),
+                    )
+                    continue
                 if crit_no and crit_text:
                     crits.append(
                         Criterion(

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..checks.diagnostics import Problem
+from .generated import NAME_HINT, is_safe_name
 from .tomlfile import TomlFile
 
 INSTITUTION_FILE = "einrichtung.toml"
@@ -182,6 +183,7 @@ def load_network(path: Path) -> tuple[Network | None, list[Problem]]:
     for raw in src.data.get("region", []):
         src.check_keys(raw, {"kuerzel", "name", "fiktiv", "rotation"}, "region")
         code = src.text_value(raw, "kuerzel", required=True, where="region")
+        code = src.safe_name(code, "Das Regionskürzel", "kuerzel")
         if code:
             regions.append(
                 Region(
@@ -213,13 +215,26 @@ def load_institutions(folder: Path, regions: set[str]) -> tuple[list[Institution
         return institutions, problems
     for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))):
         path = sub / INSTITUTION_FILE
-        if not path.exists():
+        if not is_safe_name(sub.name):
+            problems.append(
+                Problem(
+                    code="bad_name",
+                    message=f"Der Ordnername „{sub.name}“ ist als Einrichtungsordner ungültig (er wird Teil der "
+                    "Seitenadressen und des PDF-Namens); der Ordner wird ausgelassen.",
+                    hint=f"Benennen Sie den Ordner um, z. B. „vhs-musterstadt“. {NAME_HINT}",
+                    file=path if path.is_file() else sub,
+                    line=1,
+                )
+            )
+            continue
+        if not path.is_file():
             problems.append(
                 Problem(
                     code="missing_institution_file",
                     message=f"Im Einrichtungsordner „{sub.name}“ fehlt die Datei {INSTITUTION_FILE}.",
                     hint="Legen Sie sie nach dem Muster einer anderen Einrichtung an.",
-                    file=sub,
+                    file=path,
+                    line=1,
                 )
             )
             continue

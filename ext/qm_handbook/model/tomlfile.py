@@ -1,7 +1,7 @@
 """Reading the handbook's TOML data files with German error reports.
 
 Catalogs, institution profiles and the network file are TOML. This module reads one
-file, turns syntax and encoding errors into :class:`~qm_handbook.diagnostics.Problem`
+file, turns syntax and encoding errors into :class:`~qm_handbook.checks.diagnostics.Problem`
 objects with line numbers, and offers small typed accessors that record a problem
 instead of raising when a key is missing or has the wrong kind of value.
 """
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..checks.diagnostics import Problem, line_of, suggest, toml_error_line
+from .generated import NAME_HINT, is_safe_name
 
 
 class TomlFile:
@@ -126,6 +127,21 @@ class TomlFile:
                 line=self.line(key),
             )
             return None
+
+    def safe_name(self, value: str, what: str, key: str, start: int = 1) -> str:
+        """``value`` when it can become a folder or file name of generated pages, else "" (reported).
+
+        :param what: German name of the value in the message, e.g. "Die Katalogversion"
+        """
+        if not value or is_safe_name(value):
+            return value
+        self._add(
+            "bad_name",
+            f"{what} „{value}“ ist ungültig, denn daraus wird ein Ordner- oder Dateiname erzeugter Seiten.",
+            NAME_HINT,
+            line=self.line(key, value, start) or self.line(key),
+        )
+        return ""
 
     def check_keys(self, table: dict[str, Any], allowed: set[str], where: str = "") -> None:
         """Report keys that are not in ``allowed``, with a did-you-mean hint."""

@@ -3,7 +3,7 @@
 Once per build, when sphinx-needs has resolved all needs, :func:`compute_coverage`
 turns the needs (plain mappings, as sphinx-needs provides them), the institution
 registry, the catalogs, the page control data and the as-of date into a
-:class:`~qm_handbook.coverage_model.CoverageResult`. The matrix, the audit views, gap
+:class:`~qm_handbook.reports.coverage_model.CoverageResult`. The matrix, the audit views, gap
 lists, the measures plan, the dashboards, the side-by-side view, ``metrics.json``, the
 CSV/XLSX exports and the terminal report all read this result; none of them looks at
 the needs again.

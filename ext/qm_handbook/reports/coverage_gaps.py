@@ -1,8 +1,8 @@
 """Gaps of one institution: what is missing or late, for gap lists and dashboards.
 
 :mod:`qm_handbook.reports.coverage` calls these functions while it computes an
-:class:`~qm_handbook.coverage_model.InstitutionResult`. Gap kinds and their German
-labels are :data:`~qm_handbook.coverage_model.GAP_KINDS`; gaps are sorted by kind (in
+:class:`~qm_handbook.reports.coverage_model.InstitutionResult`. Gap kinds and their German
+labels are :data:`~qm_handbook.reports.coverage_model.GAP_KINDS`; gaps are sorted by kind (in
 that order), then by date, and otherwise keep catalog (or source) order. No Sphinx
 imports.
 """

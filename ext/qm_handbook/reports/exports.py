@@ -1,6 +1,6 @@
 """Exports next to the website: ``metrics.json``, CSV and XLSX files.
 
-After every HTML build the build's :class:`~qm_handbook.coverage_model.CoverageResult`
+After every HTML build the build's :class:`~qm_handbook.reports.coverage_model.CoverageResult`
 is written to
 
 * ``metrics.json`` – all figures in a versioned schema (``schema_version``), read by

@@ -3,7 +3,7 @@
 The audit view follows the auditor's path per quality area: requirement → statement
 (status) → evidence (validity) → open measures and findings. Gap lists and the
 measures plan can be filtered by options; all views read the build's
-:class:`~qm_handbook.coverage_model.CoverageResult`.
+:class:`~qm_handbook.reports.coverage_model.CoverageResult`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Network views: the matrix, the side-by-side view, readiness tables and the network dashboard.
 
-All views read the :class:`~qm_handbook.coverage_model.CoverageResult` of the build
+All views read the :class:`~qm_handbook.reports.coverage_model.CoverageResult` of the build
 and return docutils nodes. The matrix shows requirements × institutions; every cell
 shows the status as text (with a colour class) and links to the statement. The
 side-by-side view shows how each institution implements one requirement, so

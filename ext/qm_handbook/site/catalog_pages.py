@@ -9,11 +9,12 @@ belongs to the generator: it is not meant to be edited (and is not committed).
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..checks.diagnostics import Problem
 from ..model.catalog import Area, Catalog
+from ..model.generated import GeneratedFolder
 
 if TYPE_CHECKING:
     from ..model.context import HandbookContext
@@ -79,37 +80,24 @@ def render_area(catalog: Catalog, area: Area) -> str:
     return "".join(out)
 
 
-def write_if_changed(path: Path, text: str) -> bool:
-    """Write a generated page only when its text changed (keeps Sphinx from re-reading it)."""
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return True
+def catalog_page_files(ctx: HandbookContext) -> dict[str, str]:
+    """Relative path (below the generated folder) → MyST source of every catalog page."""
+    pages: dict[str, str] = {}
+    for catalog in ctx.catalogs.values():
+        pages[f"{catalog.slug}/index.md"] = render_overview(catalog)
+        pages.update({f"{catalog.slug}/{a.code.lower()}.md": render_area(catalog, a) for a in catalog.areas})
+    return pages
 
 
-def generate_catalog_pages(ctx: HandbookContext, catalog_dir: Path) -> list[Path]:
-    """Write the pages of every catalog; return the files that changed.
+def generate_catalog_pages(ctx: HandbookContext, catalog_dir: Path) -> tuple[list[Path], list[Problem]]:
+    """Write the pages of every catalog; return the files that changed and the problems.
+
+    Only files inside ``<catalog_dir>/_generiert/`` that the generator wrote itself are
+    ever changed or deleted (see :mod:`qm_handbook.model.generated`).
 
     :param ctx: the build context with the loaded catalogs
     :param catalog_dir: the folder holding the catalog files
     """
-    root = catalog_dir / GENERATED_DIR
-    changed: list[Path] = []
-    wanted: set[Path] = set()
-    for catalog in ctx.catalogs.values():
-        folder = root / catalog.slug
-        pages = {folder / "index.md": render_overview(catalog)}
-        pages.update({folder / f"{a.code.lower()}.md": render_area(catalog, a) for a in catalog.areas})
-        for path, text in pages.items():
-            wanted.add(path)
-            if write_if_changed(path, text):
-                changed.append(path)
-        for stale in folder.glob("*.md"):
-            if stale not in wanted:
-                stale.unlink()
-    if root.is_dir():
-        for sub in root.iterdir():
-            if sub.is_dir() and not any(p.parent == sub for p in wanted):
-                shutil.rmtree(sub)
-    return changed
+    folder = GeneratedFolder(root=catalog_dir / GENERATED_DIR, srcdir=ctx.srcdir)
+    changed = folder.sync(catalog_page_files(ctx))
+    return changed, folder.problems

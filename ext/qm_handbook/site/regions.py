@@ -16,7 +16,6 @@ belongs to the generator and is not committed.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,9 +24,10 @@ from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
 from .. import pipeline
+from ..checks.reporting import log_problems
 from ..model.config import get_config
 from ..model.context import HandbookContext, get_context
-from .catalog_pages import write_if_changed
+from ..model.generated import GeneratedFolder
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -74,23 +74,18 @@ def render_region(source: str, ctx: HandbookContext, code: str, title: str, memb
 
 
 def generate_region_pages(app: Sphinx, config: Config) -> None:
-    """Write one page per region (at config-inited, after the context is loaded)."""
+    """Write one page per region (at config-inited, after the context is loaded).
+
+    Only files the generator wrote itself inside ``_regionen/`` are changed or deleted.
+    """
     ctx: HandbookContext = app.qm_context  # type: ignore[attr-defined]
     cfg = get_config(config)
-    folder = ctx.srcdir / cfg.institutions_dir / REGION_DIR
+    folder = GeneratedFolder(root=ctx.srcdir / cfg.institutions_dir / REGION_DIR, srcdir=ctx.srcdir)
     source = Path(cfg.network_file).name
-    wanted = {
-        folder / f"{code}.md": render_region(source, ctx, code, title, members)
-        for code, title, members in region_groups(ctx)
-    }
-    for path, text in wanted.items():
-        write_if_changed(path, text)
-    if folder.is_dir():
-        for stale in folder.glob("*.md"):
-            if stale not in wanted:
-                stale.unlink()
-        if not wanted:
-            shutil.rmtree(folder)
+    folder.sync(
+        {f"{code}.md": render_region(source, ctx, code, title, members) for code, title, members in region_groups(ctx)}
+    )
+    log_problems(folder.problems, ctx.srcdir, env_ready=False)
 
 
 class RegionenDirective(SphinxDirective):
