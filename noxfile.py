@@ -146,7 +146,7 @@ def check(session: nox.Session) -> None:
 def bestaetigen(session: nox.Session) -> None:
     """Re-confirm statements against the current requirement text (IDs, --einrichtung X or --alle)."""
     _install(session, "docs")
-    session.run("python", "-m", "qm_handbook.confirm", "--quelle", str(ROOT), *session.posargs,
+    session.run("python", "-m", "qm_handbook.commands.confirm", "--quelle", str(ROOT), *session.posargs,
                 env={"PYTHONPATH": str(ROOT / "ext")})  # fmt: skip
 
 
@@ -192,7 +192,7 @@ def bench(session: nox.Session) -> None:
     """Benchmark synthetic networks (default 8, 32, 130 institutions); table into the docs."""
     _install(session, "docs")
     session.run(
-        "python", "-m", "qm_handbook.bench", *(session.posargs or ["8", "32", "130"]),
+        "python", "-m", "qm_handbook.commands.bench", *(session.posargs or ["8", "32", "130"]),
         "--arbeitsordner", str(BUILD_DIR / "bench"), "--docs", str(ROOT / "handbook" / "mitarbeit" / "leistung.md"),
         env={"PYTHONPATH": str(ROOT / "ext")},
     )  # fmt: skip

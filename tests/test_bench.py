@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from qm_handbook import bench
-from qm_handbook.synth import generate
+from qm_handbook.commands import bench
+from qm_handbook.commands.synth import generate
 
 EXTRA_PAGES = {"genindex.html", "search.html", "index.html", "permalink.html"}
 

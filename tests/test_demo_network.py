@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, DemoBuild, need_card, text_of
-from qm_handbook.catalog import load_catalogs
-from qm_handbook.institutions import load_institutions, load_network
-from qm_handbook.metamodel import load_metamodel
+from qm_handbook.model.catalog import load_catalogs
+from qm_handbook.model.institutions import load_institutions, load_network
+from qm_handbook.model.metamodel import load_metamodel
 
 pytestmark = pytest.mark.demo
 

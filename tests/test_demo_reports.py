@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from conftest import REPO, DemoBuild, soup, text_of
-from qm_handbook.cli import main
-from qm_handbook.labels import format_percent
+from qm_handbook.commands.cli import main
+from qm_handbook.model.labels import format_percent
 
 pytestmark = pytest.mark.demo
 

@@ -19,7 +19,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 
 from conftest import uncoloured
-from qm_handbook.generated import MARKER
+from qm_handbook.model.generated import MARKER
 
 BASIC = Path(__file__).parent / "roots" / "test-basic"
 OWNED = ("katalog/_generiert/", "institutions/_regionen/")

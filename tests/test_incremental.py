@@ -18,7 +18,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 
 from conftest import html_app, uncoloured
-from qm_handbook.incremental import NeedPrint, pages_to_rewrite
+from qm_handbook.compat.incremental import NeedPrint, pages_to_rewrite
 
 ROOT = Path(__file__).parent / "roots" / "test-incremental"
 _RANDOM = re.compile(r"SNCB-[0-9a-f-]{8,}")

@@ -2,7 +2,7 @@
 
 Furo's expected output is computed with furo's own code (``get_navigation_tree`` on
 Sphinx's full toctree for the page) from the environment of the demo build; ours
-comes from :mod:`qm_handbook.navigation`. Only the checkbox label text differs by
+comes from :mod:`qm_handbook.site.navigation`. Only the checkbox label text differs by
 design (German instead of furo's English).
 """
 
@@ -20,9 +20,9 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 
 from conftest import REPO, DemoBuild, html_app
-from qm_handbook.context import get_context
-from qm_handbook.navigation import CACHE_FILE, TOGGLE_LABEL, _cache_key, build_navigation
-from qm_handbook.regions import region_groups
+from qm_handbook.model.context import get_context
+from qm_handbook.site.navigation import CACHE_FILE, TOGGLE_LABEL, _cache_key, build_navigation
+from qm_handbook.site.regions import region_groups
 
 pytestmark = pytest.mark.demo
 

@@ -19,9 +19,9 @@ from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 from conftest import REPO, DemoBuild, soup, uncoloured
 from pdfcheck import Pdf, codes_mentioned, first_heading
-from qm_handbook.catalog import Catalog, load_catalogs
-from qm_handbook.institutions import Institution, load_institutions
-from qm_handbook.metamodel import load_metamodel
+from qm_handbook.model.catalog import Catalog, load_catalogs
+from qm_handbook.model.institutions import Institution, load_institutions
+from qm_handbook.model.metamodel import load_metamodel
 from qm_handbook.pdf._appendix import SECTIONS
 from qm_handbook.pdf._builder import pdf_workers
 

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from qm_handbook.exports import DOWNLOADS
-from qm_handbook.page_scan import CACHE_FILE
+from qm_handbook.checks.page_scan import CACHE_FILE
+from qm_handbook.reports.exports import DOWNLOADS
 
 ROOTS = Path(__file__).parent / "roots"
-#: Warning codes of the page check before reading (``qm_handbook.pages``).
+#: Warning codes of the page check before reading (``qm_handbook.checks.pages``).
 SCAN_CODES = ("file_encoding", "empty_page", "frontmatter_key", "frontmatter_missing", "frontmatter_value")
 _SCAN = re.compile(r"\[qm\.(" + "|".join(SCAN_CODES) + r")\]$")
 

@@ -34,7 +34,7 @@ from openpyxl import load_workbook
 from sphinx.testing.util import SphinxTestApp
 
 from conftest import soup, text_of, warnings_of
-from qm_handbook.cli import main
+from qm_handbook.commands.cli import main
 
 ROOT = Path(__file__).parent / "roots" / "test-reports"
 GAP_COUNTS_A1 = {

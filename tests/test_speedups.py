@@ -11,8 +11,8 @@ import pytest
 from sphinx.errors import ExtensionError
 
 from conftest import DemoBuild
-from qm_handbook import speedups
-from qm_handbook.speedups import setup_speedups
+from qm_handbook.compat import speedups
+from qm_handbook.compat.speedups import setup_speedups
 
 pytestmark = pytest.mark.demo
 

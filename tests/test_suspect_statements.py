@@ -11,9 +11,9 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 
 from conftest import soup, text_of, uncoloured
-from qm_handbook.catalog import load_catalogs
-from qm_handbook.confirm import ConfirmError, confirm_page, find_statements, run
-from qm_handbook.metamodel import load_metamodel
+from qm_handbook.commands.confirm import ConfirmError, confirm_page, find_statements, run
+from qm_handbook.model.catalog import load_catalogs
+from qm_handbook.model.metamodel import load_metamodel
 
 ROOT = Path(__file__).parent / "roots" / "test-suspect"
 

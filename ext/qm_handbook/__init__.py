@@ -11,26 +11,27 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import config as handbook_config
-from .catalog_pages import generate_catalog_pages
-from .context import load_context
-from .dependencies import setup_dependencies
-from .doccontrol import setup_doccontrol
-from .incremental import setup_incremental
-from .metamodel import load_metamodel, needs_config
-from .model_docs import setup_model_docs
-from .navigation import setup_navigation
-from .need_display import setup_need_display
-from .overview import setup_overview
+from . import pipeline
+from .checks.reporting import log_problems
+from .checks.suspect import setup_suspect
+from .checks.validate import setup_validate
+from .compat.incremental import setup_incremental
+from .compat.speedups import setup_speedups
+from .model import config as handbook_config
+from .model.context import load_context
+from .model.metamodel import load_metamodel, needs_config
+from .model.model_docs import setup_model_docs
 from .pdf import setup_pdf
-from .regions import setup_regions
-from .reporting import log_problems
-from .reports import setup_reports
-from .site import setup_site
-from .speedups import setup_speedups
-from .suspect import setup_suspect
-from .theme_i18n import setup_theme_i18n
-from .validate import setup_validate
+from .reports.directives import setup_reports
+from .site.catalog_pages import generate_catalog_pages
+from .site.dependencies import setup_dependencies
+from .site.doccontrol import setup_doccontrol
+from .site.entry import setup_site
+from .site.navigation import setup_navigation
+from .site.need_display import setup_need_display
+from .site.overview import setup_overview
+from .site.regions import setup_regions
+from .site.theme_i18n import setup_theme_i18n
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -68,9 +69,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinx_needs")
     setup_speedups(app)
     handbook_config.register(app)
-    # sphinx-needs loads its configuration at config-inited (priority 10 and later).
-    app.connect("config-inited", apply_needs_config, priority=5)
-    app.connect("config-inited", load_data, priority=900)
+    app.connect("config-inited", apply_needs_config, priority=pipeline.APPLY_NEEDS_CONFIG)
+    app.connect("config-inited", load_data, priority=pipeline.LOAD_DATA)
     app.connect("builder-inited", attach_context)
     app.add_css_file("qm-handbook.css")
     app.connect("config-inited", _add_static_path)
@@ -88,7 +88,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_navigation(app)
     setup_regions(app)
     setup_incremental(app)
-    return {"version": __version__, "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
 
 
 def _add_static_path(app: Sphinx, config: Config) -> None:

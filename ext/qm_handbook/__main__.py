@@ -1,10 +1,10 @@
-"""``python -m qm_handbook report …``: the terminal report (see :mod:`qm_handbook.cli`)."""
+"""``python -m qm_handbook report …``: the terminal report (see :mod:`qm_handbook.commands.cli`)."""
 
 from __future__ import annotations
 
 import sys
 
-from .cli import main
+from .commands.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

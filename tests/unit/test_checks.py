@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
-from qm_handbook.catalog import load_catalogs
-from qm_handbook.checks import DroppedNeed, check_all
-from qm_handbook.context import HandbookContext
-from qm_handbook.diagnostics import CODES, Problem
-from qm_handbook.institutions import Institution
-from qm_handbook.metamodel import load_metamodel
+from qm_handbook.checks.diagnostics import CODES, Problem
+from qm_handbook.checks.rules import DroppedNeed, check_all
+from qm_handbook.model.catalog import load_catalogs
+from qm_handbook.model.context import HandbookContext
+from qm_handbook.model.institutions import Institution
+from qm_handbook.model.metamodel import load_metamodel
 
 ROOT = Path(__file__).resolve().parents[1] / "roots" / "test-basic"
 Need = dict[str, Any]

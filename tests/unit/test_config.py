@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from qm_handbook.config import resolve_as_of
+from qm_handbook.model.config import resolve_as_of
 
 
 def test_setting_wins_over_environment() -> None:

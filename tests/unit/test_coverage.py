@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from qm_handbook.catalog import Area, Catalog, Requirement
-from qm_handbook.config import resolve_as_of
-from qm_handbook.coverage import audit_date, compute_coverage, excerpt, percent
-from qm_handbook.coverage_model import CoverageResult, PageInfo
-from qm_handbook.institutions import Institution
-from qm_handbook.metamodel import load_metamodel
+from qm_handbook.model.catalog import Area, Catalog, Requirement
+from qm_handbook.model.config import resolve_as_of
+from qm_handbook.model.institutions import Institution
+from qm_handbook.model.metamodel import load_metamodel
+from qm_handbook.reports.coverage import audit_date, compute_coverage, excerpt, percent
+from qm_handbook.reports.coverage_model import CoverageResult, PageInfo
 
 MODEL = load_metamodel()
 REQS = tuple(

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from qm_handbook.catalog import load_catalog, load_catalogs, need_id
-from qm_handbook.institutions import INSTITUTION_FILE, load_institutions, load_network
-from qm_handbook.metamodel import load_metamodel
+from qm_handbook.model.catalog import load_catalog, load_catalogs, need_id
+from qm_handbook.model.institutions import INSTITUTION_FILE, load_institutions, load_network
+from qm_handbook.model.metamodel import load_metamodel
 
 REPO = Path(__file__).resolve().parents[2]
 CATALOG_DIR = REPO / "handbook" / "katalog"

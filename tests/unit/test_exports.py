@@ -6,7 +6,7 @@ import datetime as dt
 import zipfile
 from pathlib import Path
 
-from qm_handbook.exports import write_xlsx
+from qm_handbook.reports.exports import write_xlsx
 
 
 def test_xlsx_is_byte_identical_across_saves(tmp_path: Path) -> None:

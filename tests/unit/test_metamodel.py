@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from qm_handbook.metamodel import ID_REGEX, MetamodelError, load_metamodel, needs_config, parse_metamodel
+from qm_handbook.model.metamodel import ID_REGEX, MetamodelError, load_metamodel, needs_config, parse_metamodel
 
 
 def test_every_type_becomes_a_need_type_with_german_title() -> None:

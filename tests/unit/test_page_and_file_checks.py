@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from qm_handbook.catalog import load_catalog
-from qm_handbook.diagnostics import CODES
-from qm_handbook.institutions import load_institution, load_institutions
-from qm_handbook.metamodel import load_metamodel
-from qm_handbook.pages import check_front_matter, check_source_file
+from qm_handbook.checks.diagnostics import CODES
+from qm_handbook.checks.pages import check_front_matter, check_source_file
+from qm_handbook.model.catalog import load_catalog
+from qm_handbook.model.institutions import load_institution, load_institutions
+from qm_handbook.model.metamodel import load_metamodel
 
 HEADER = """---
 fassung: "1.0"

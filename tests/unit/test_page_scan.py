@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from qm_handbook import page_scan
-from qm_handbook.page_scan import check_page, scan
+from qm_handbook.checks import page_scan
+from qm_handbook.checks.page_scan import check_page, scan
 
 HEADER = (
     '---\nfassung: "1.0"\nstatus: Entwurf\nverantwortlich: QMB\nnaechste_pruefung: 2027-01-15\n'

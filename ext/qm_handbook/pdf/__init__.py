@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
-from ..config import get_config
+from ..model.config import get_config
 from ._builder import WEB_ONLY_CLASS, QmPdfBuilder, pdf_href
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-    from ..institutions import Institution
+    from ..model.institutions import Institution
 
 __all__ = ["QmPdfBuilder", "download_link", "setup_pdf"]
 

@@ -17,12 +17,12 @@ from collections.abc import Sequence
 
 from docutils import nodes
 
-from ..coverage_model import Cell, CoverageResult, InstitutionResult
-from ..institutions import Institution
-from ..labels import format_date
-from ..reports import qm_report
-from ..views_common import Content, Linker, Row, no_entries, para, ref, stand, status_node, table
-from ..views_institution import audit_view, gap_list, institution_dashboard, measures_plan
+from ..model.institutions import Institution
+from ..model.labels import format_date
+from ..reports.coverage_model import Cell, CoverageResult, InstitutionResult
+from ..reports.placeholder import qm_report
+from ..reports.views_common import Content, Linker, Row, no_entries, para, ref, stand, status_node, table
+from ..reports.views_institution import audit_view, gap_list, institution_dashboard, measures_plan
 
 APPENDIX_ID = "qm-pdf-anhang"
 #: Appendix sections: key → title. Report views on the institution's pages point here.

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx import addnodes
 
-from ..metamodel import ID_REGEX
+from ..model.metamodel import ID_REGEX
 
 if TYPE_CHECKING:
     from collections.abc import Set

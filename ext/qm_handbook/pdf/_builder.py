@@ -27,14 +27,14 @@ from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.util import logging
 from sphinx.util.display import status_iterator
 
-from ..config import get_config
-from ..context import HandbookContext, get_context
-from ..diagnostics import Problem, suggest
-from ..doccontrol import page_control
-from ..labels import format_date
-from ..reporting import log_problems
-from ..reports import get_result
-from ..views_common import Linker
+from ..checks.diagnostics import Problem, suggest
+from ..checks.reporting import log_problems
+from ..model.config import get_config
+from ..model.context import HandbookContext, get_context
+from ..model.labels import format_date
+from ..reports.result import get_result
+from ..reports.views_common import Linker
+from ..site.doccontrol import page_control
 from . import _front
 from ._appendix import audit_appendix, replace_report_views, statements_by_requirement
 from ._assemble import all_ids, doc_anchor, fix_references, inline_pages
@@ -44,7 +44,7 @@ from ._render import RenderResult, RenderTask, render_task
 if TYPE_CHECKING:
     from collections.abc import Callable, Set
 
-    from ..institutions import Institution
+    from ..model.institutions import Institution
 
 logger = logging.getLogger(__name__)
 

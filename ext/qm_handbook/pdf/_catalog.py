@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from docutils import nodes
 
-from ..catalog import Area, Catalog, Requirement
+from ..model.catalog import Area, Catalog, Requirement
 
 CHAPTER_ID = "qm-pdf-katalog"
 

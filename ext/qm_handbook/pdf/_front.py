@@ -16,8 +16,8 @@ from pathlib import Path
 
 from docutils import nodes
 
-from ..doccontrol import PageControl
-from ..labels import format_date
+from ..model.labels import format_date
+from ..site.doccontrol import PageControl
 
 #: Logo files looked for in an institution's folder, in this order.
 LOGO_FILES = ("logo.svg", "logo.png")

@@ -1,0 +1,141 @@
+"""The page check of every build, with a cache of the results per file.
+
+Before each build every page source is checked (:mod:`qm_handbook.checks.pages`). With many
+institutions reading and checking thousands of unchanged files costs seconds, so the
+problems found per file are kept in a small JSON file in the doctree folder, keyed by
+the file's size and modification time. Only new or changed files are checked again; the
+problems of unchanged files come from the cache and are reported like fresh ones, so a
+broken page keeps failing a ``-W`` build.
+
+The cache is thrown away when the checking code or the page-header vocabulary changes
+(:func:`check_version`), when it cannot be read, and in builds with a fresh environment.
+
+No Sphinx imports.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from ..model import labels
+from ..site import doccontrol
+from . import diagnostics, pages
+from .diagnostics import Problem
+from .pages import check_front_matter, check_source_file
+
+CACHE_FILE = "qm_page_scan.json"
+
+
+@dataclasses.dataclass(slots=True)
+class ScanResult:
+    """The problems of all pages and the pages that cannot be decoded."""
+
+    problems: list[Problem]
+    skipped: list[str]
+    #: how many files were taken from the cache
+    reused: int = 0
+
+
+def check_version() -> str:
+    """A key of everything the result of a page check depends on besides the page."""
+    digest = hashlib.sha256()
+    for module in (pages, doccontrol, labels, diagnostics):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    allowed = sorted({*doccontrol.KEYS, *pages.OTHER_KEYS, *doccontrol.PAGE_STATUSES, *doccontrol.VISIBILITIES})
+    digest.update(json.dumps(allowed, ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def check_page(path: Path, rel: str, *, required: bool) -> tuple[bool, list[Problem]]:
+    """Check one page file.
+
+    :return: whether the page can be read and its problems
+    """
+    text, found = check_source_file(path)
+    if text is None:
+        return False, found
+    if rel.endswith(".md"):
+        docname = rel.rsplit(".", 1)[0]
+        found += [
+            dataclasses.replace(p, file=path, docname=None)
+            for p in check_front_matter(docname, text, required=required)
+        ]
+    return True, found
+
+
+def _load(cache: Path, version: str) -> dict[str, Any]:
+    with contextlib.suppress(OSError, ValueError):
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and data.get("version") == version and isinstance(data.get("files"), dict):
+            files: dict[str, Any] = data["files"]
+            return files
+    return {}
+
+
+def _save(cache: Path, version: str, files: dict[str, Any]) -> None:
+    with contextlib.suppress(OSError):
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache.with_name(cache.name + ".tmp")
+        temporary.write_text(json.dumps({"version": version, "files": files}, ensure_ascii=False), encoding="utf-8")
+        temporary.replace(cache)
+
+
+def _entry(stat: os.stat_result, required: bool, readable: bool, problems: list[Problem]) -> dict[str, Any]:
+    return {
+        "size": stat.st_size,
+        "mtime_ns": stat.st_mtime_ns,
+        "required": required,
+        "readable": readable,
+        "problems": [{"code": p.code, "message": p.message, "hint": p.hint, "line": p.line} for p in problems],
+    }
+
+
+def scan(
+    srcdir: Path,
+    files: Iterable[str],
+    required: Callable[[str], bool],
+    cache: Path | None,
+    *,
+    reuse: bool = True,
+) -> ScanResult:
+    """Check the page files, re-using the cached results of unchanged files.
+
+    :param srcdir: the source folder
+    :param files: the page files, relative to ``srcdir``, with ``/`` separators
+    :param required: whether a page (by docname) must carry document control data
+    :param cache: the cache file; None checks every file and keeps nothing
+    :param reuse: False checks every file and only writes the cache
+    """
+    version = check_version() if cache is not None else ""
+    old = _load(cache, version) if cache is not None and reuse else {}
+    new: dict[str, Any] = {}
+    result = ScanResult(problems=[], skipped=[])
+    for rel in files:
+        path = srcdir / rel
+        stat = path.stat()
+        needed = rel.endswith(".md") and required(rel.rsplit(".", 1)[0])
+        entry = old.get(rel)
+        if entry is None or (entry["size"], entry["mtime_ns"], entry["required"]) != (
+            stat.st_size,
+            stat.st_mtime_ns,
+            needed,
+        ):
+            readable, found = check_page(path, rel, required=needed)
+            entry = _entry(stat, needed, readable, found)
+        else:
+            found = [Problem(file=path, **p) for p in entry["problems"]]
+            result.reused += 1
+        new[rel] = entry
+        result.problems += found
+        if not entry["readable"]:
+            result.skipped.append(rel)
+    if cache is not None and new != old:
+        _save(cache, version, new)
+    return result

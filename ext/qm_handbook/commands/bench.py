@@ -1,0 +1,196 @@
+"""Benchmark: build synthetic networks of several sizes and report the numbers.
+
+``python3 noxfile.py -s bench`` (or ``python -m qm_handbook.commands.bench 8 32 130``) generates,
+for each number of institutions, the network with needs and the same pages without
+needs (see :mod:`.synth`), and measures with ``sphinx-build -b html -W --keep-going -n``:
+
+* the full build (fresh environment), time per page and peak memory (RSS),
+* a no-op build (nothing changed),
+* an incremental build after editing one statement (an ``umsetzung``: title and status),
+
+each once for the handbook and once for the plain baseline. The builds run as separate
+processes with Python's bytecode cache enabled (``PYTHONDONTWRITEBYTECODE`` is removed
+for them), as in a normal installation. The results are printed
+and, with ``--docs FILE``, written as a Markdown table between the markers
+``<!-- bench:start -->`` and ``<!-- bench:end -->`` of that page, with a description
+of the machine. Times are wall-clock seconds of one run; the machine load is recorded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from .synth import generate
+
+START = "<!-- bench:start -->"
+END = "<!-- bench:end -->"
+EDIT_PAGE = "institutions/einrichtung-001/anforderungen/e1.md"
+
+
+@dataclass(slots=True)
+class Run:
+    """One sphinx-build run."""
+
+    seconds: float
+    peak_rss_mb: float
+    cpu_seconds: float = 0.0
+
+
+@dataclass(slots=True)
+class Result:
+    """All measurements of one project (with or without needs)."""
+
+    pages: int
+    needs: int
+    full: Run
+    noop: Run
+    edit: Run
+
+
+def sphinx_build(src: Path, *, fresh: bool) -> Run:
+    """Run sphinx-build on ``src`` in a subprocess; return wall time and peak RSS."""
+    out = src / "_build"
+    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-n", "-q"]
+    cmd += ["-E"] if fresh else []
+    cmd += ["-d", str(out / "doctrees"), str(src), str(out / "html")]
+    timer = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
+    report = src / "_time.txt"
+    if timer:
+        cmd = [timer, "-v", "-o", str(report), *cmd]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    # Measure like a normal installation: Python may cache compiled modules.
+    environ = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=environ)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"sphinx-build fehlgeschlagen für {src}:\n{proc.stdout}\n{proc.stderr}")
+    peak_kb = 0
+    cpu = 0.0
+    if timer and report.exists():
+        text = report.read_text(encoding="utf-8")
+        match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
+        peak_kb = int(match.group(1)) if match else 0
+        cpu = sum(float(m) for m in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", text))
+    if not peak_kb:
+        # Fallback: the largest child so far (monotonic, so only exact for the largest run).
+        peak_kb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    return Run(seconds=seconds, peak_rss_mb=peak_kb / 1024, cpu_seconds=cpu)
+
+
+def edit_statement(src: Path, plain: bool) -> None:
+    """Change title and status of the first statement of the first institution."""
+    page = src / EDIT_PAGE
+    text = page.read_text(encoding="utf-8")
+    if plain:
+        new = text.replace("- status: ", "- status: geändert ", 1).replace("**Umsetzung: ", "**Umsetzung: Neu: ", 1)
+    else:
+        new = re.sub(r":status: \w+", ":status: geplant", text, count=1).replace("{umsetzung} ", "{umsetzung} Neu: ", 1)
+    assert new != text
+    page.write_text(new, encoding="utf-8")
+    later = time.time() + 1
+    os.utime(page, (later, later))
+
+
+def measure(workdir: Path, count: int, *, plain: bool) -> Result:
+    src = workdir / f"n{count}-{'plain' if plain else 'needs'}"
+    stats = generate(src, count, plain=plain)
+    full = sphinx_build(src, fresh=True)
+    noop = sphinx_build(src, fresh=False)
+    edit_statement(src, plain)
+    edit = sphinx_build(src, fresh=False)
+    return Result(pages=stats["pages"], needs=stats["needs"], full=full, noop=noop, edit=edit)
+
+
+def machine() -> str:
+    cpu = "?"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        match = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text(encoding="utf-8"))
+        cpu = match.group(1).strip() if match else cpu
+    ram = "?"
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        match = re.search(r"MemTotal:\s*(\d+) kB", meminfo.read_text(encoding="utf-8"))
+        ram = f"{int(match.group(1)) / 1024 / 1024:.0f} GiB" if match else ram
+    versions = ", ".join(f"{p} {metadata.version(p)}" for p in ("sphinx", "myst-parser", "sphinx-needs", "furo"))
+    load = ", ".join(f"{v:.2f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    return (
+        f"{os.cpu_count()} Kerne ({cpu}), {ram} RAM, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}; {versions}; Last (1/5/15 min) bei Ende: {load}"
+    )
+
+
+def _num(value: float, digits: int = 1) -> str:
+    """A number with a German decimal comma."""
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def table(results: dict[int, tuple[Result, Result]]) -> str:
+    """The Markdown table of all results."""
+    head = (
+        "| Einrichtungen | Seiten | Needs | Vollständig (s) | s je Seite | ohne Needs (s) | Faktor | "
+        "CPU vollständig / ohne Needs (s) | Faktor CPU | "
+        "Leerlauf (s) | Aussage geändert (s) | ohne Needs: geändert (s) | Spitze RSS (MB) | ohne Needs RSS (MB) |\n"
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+    )
+    rows = []
+    for count, (hb, plain) in sorted(results.items()):
+        cpu_factor = hb.full.cpu_seconds / plain.full.cpu_seconds if plain.full.cpu_seconds else 0.0
+        rows.append(
+            f"| {count} | {hb.pages} | {hb.needs} | {_num(hb.full.seconds)} | {_num(hb.full.seconds / hb.pages, 3)} | "
+            f"{_num(plain.full.seconds)} | {_num(hb.full.seconds / plain.full.seconds, 2)} | "
+            f"{_num(hb.full.cpu_seconds)} / {_num(plain.full.cpu_seconds)} | {_num(cpu_factor, 2)} | "
+            f"{_num(hb.noop.seconds)} | {_num(hb.edit.seconds)} | {_num(plain.edit.seconds)} | "
+            f"{max(hb.full.peak_rss_mb, hb.edit.peak_rss_mb):.0f} | {plain.full.peak_rss_mb:.0f} |"
+        )
+    return head + "\n".join(rows) + "\n"
+
+
+def write_docs(page: Path, text: str) -> None:
+    """Replace the part between the markers of ``page`` with ``text``."""
+    content = page.read_text(encoding="utf-8")
+    if START not in content or END not in content:
+        raise SystemExit(f"{page}: Markierungen {START} und {END} fehlen.")
+    before, rest = content.split(START, 1)
+    _old, after = rest.split(END, 1)
+    page.write_text(f"{before}{START}\n{text}{END}{after}", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m qm_handbook.commands.bench", description="Leistungsmessung")
+    parser.add_argument("anzahl", nargs="*", type=int, default=[8, 32, 130], help="Anzahlen der Einrichtungen")
+    parser.add_argument("--arbeitsordner", type=Path, default=Path("_build/bench"), help="Ordner für die Projekte")
+    parser.add_argument("--docs", type=Path, default=None, help="Seite, in die die Tabelle geschrieben wird")
+    args = parser.parse_args(argv)
+    results: dict[int, tuple[Result, Result]] = {}
+    for count in args.anzahl:
+        print(f"… {count} Einrichtungen", flush=True)
+        results[count] = (
+            measure(args.arbeitsordner, count, plain=False),
+            measure(args.arbeitsordner, count, plain=True),
+        )
+        print(table(results), flush=True)
+    text = (
+        f"Gemessen auf: {machine()}\n\nBefehl: `python3 noxfile.py -s bench -- {' '.join(map(str, args.anzahl))}`\n\n"
+    )
+    text += table(results)
+    print(text)
+    if args.docs:
+        write_docs(args.docs, text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

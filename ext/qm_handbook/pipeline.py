@@ -1,0 +1,75 @@
+"""The order of the handbook's build steps: every event priority, named once.
+
+Sphinx calls the handlers of one event in ascending priority (default 500, the
+priority of Sphinx's own and of sphinx-needs' handlers). Handlers connected without a
+priority run at 500 and need no particular order; every handler that does depend on
+an order uses one of the constants below, and the reason is written here, once.
+
+``config-inited`` (in this order):
+
+============================  =====  ==================================================
+constant                      value  why
+============================  =====  ==================================================
+``INSTALL_WARNING_FILTERS``       1  before anything can warn: German texts and the
+                                     duplicate-ID capture must see every warning
+``SWITCH_SPEEDUPS``               1  before anything runs sphinx-needs code: turns the
+                                     speed-ups on or off (``handbook_speedups``)
+``APPLY_NEEDS_CONFIG``            5  sphinx-needs reads its configuration from
+                                     priority 10 on; the metamodel-derived values
+                                     must be in place before that
+``LOAD_DATA``                   900  after sphinx-needs and all other extensions are
+                                     configured: loads catalogs and profiles once and
+                                     generates the catalog pages (sets the context)
+``GENERATE_REGION_PAGES``       901  needs the context of ``LOAD_DATA``
+``KNOWN_NAMES``                 910  needs the context (metamodel types, fields,
+                                     links) and all registered directives
+``SCAN_PAGES``                  950  last: checks every page file (needs the context
+                                     and the generated catalog/region pages) and may
+                                     exclude undecodable ones
+============================  =====  ==================================================
+
+Other events:
+
+============================  =====  ==================================================
+``RECHECK_FRESH_ENV``           100  ``builder-inited``: early, before reading; only
+                                     then is it known whether ``-E`` was used
+``AFTER_SPHINX_COLLECTORS``     600  ``doctree-read``: after Sphinx's collectors (500)
+                                     have stored the page metadata
+``AFTER_NEEDS_RESOLVED``        600  ``write-started``: after sphinx-needs (500) has
+                                     resolved and sealed all needs; checks and the
+                                     coverage result read the final needs
+``AFTER_NEED_CARDS``            800  ``doctree-resolved``: after sphinx-needs (500)
+                                     has built the need cards whose dates we format
+``WRITE_CHECK_REPORT``          900  ``build-finished``: after the other handlers, so
+                                     the warning counts are complete
+============================  =====  ==================================================
+"""
+
+from __future__ import annotations
+
+#: Sphinx's default priority (its own handlers and sphinx-needs' use it).
+SPHINX_DEFAULT = 500
+
+# config-inited
+INSTALL_WARNING_FILTERS = 1
+SWITCH_SPEEDUPS = 1
+APPLY_NEEDS_CONFIG = 5
+LOAD_DATA = 900
+GENERATE_REGION_PAGES = 901
+KNOWN_NAMES = 910
+SCAN_PAGES = 950
+
+# builder-inited
+RECHECK_FRESH_ENV = 100
+
+# doctree-read
+AFTER_SPHINX_COLLECTORS = 600
+
+# write-started
+AFTER_NEEDS_RESOLVED = 600
+
+# doctree-resolved
+AFTER_NEED_CARDS = 800
+
+# build-finished
+WRITE_CHECK_REPORT = 900
