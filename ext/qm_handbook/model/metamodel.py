@@ -22,7 +22,9 @@ Scope = Literal["catalog", "institution", "network"]
 #: Pattern every need ID must match: upper-case letters, digits and underscores,
 #: starting with a letter. Dots are not allowed because sphinx-needs reads
 #: ``ID.part`` as a reference to a need part.
-ID_REGEX = r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$"
+#: Longest need ID (documented in the authors' guide); longer IDs are rejected.
+MAX_ID_LENGTH = 64
+ID_REGEX = rf"^(?=.{{1,{MAX_ID_LENGTH}}}$)[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
