@@ -50,6 +50,25 @@ NAME_HINT = (
 )
 
 
+_MARKUP = re.compile(r"([\\`*_{}\[\]<>#|~$&!])")
+_LINE_START = re.compile(r"^(?:[-+=:%>]|\d+[.)])")
+
+
+def escape_text(value: str) -> str:
+    """A value from a data file as literal MyST text: every character stands for itself.
+
+    Characters with a meaning in (My)ST Markdown are escaped wherever they stand (roles,
+    links, HTML, emphasis, fences, tables), and so are those that only mean something at
+    the start of a line (lists, comments, block quotes, field lists, colon fences);
+    leading spaces are dropped (no code blocks). Blank lines still separate paragraphs.
+    """
+    lines = []
+    for line in value.splitlines():
+        line = _MARKUP.sub(r"\\\1", line.strip())
+        lines.append(_LINE_START.sub(lambda m: f"{m[0][:-1]}\\{m[0][-1]}", line))
+    return "\n".join(lines)
+
+
 def _looks_generated(path: Path) -> bool:
     try:
         head = path.read_text(encoding="utf-8")[:400]
