@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import labels
+from ..model.progress import processing
 from ..site import doccontrol
 from . import diagnostics, input_codes, page_structure, pages
 from .diagnostics import Problem
@@ -178,7 +179,8 @@ def scan(
             stat.st_mtime_ns,
             needed,
         ):
-            readable, found = check_page(path, rel, required=needed)
+            with processing(path):
+                readable, found = check_page(path, rel, required=needed)
             entry = _entry(stat, needed, readable, found)
         else:
             found = [Problem(file=path, **p) for p in entry["problems"]]

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..checks.diagnostics import Problem
 from .metamodel import MAX_ID_LENGTH, Metamodel
+from .progress import processing
 from .tomlfile import TomlFile
 
 _CODE_RE = re.compile(r"^[A-Z][A-Z0-9]*$")
@@ -276,7 +277,8 @@ def load_catalogs(folder: Path, model: Metamodel) -> tuple[dict[str, Catalog], l
     catalogs: dict[str, Catalog] = {}
     problems: list[Problem] = []
     for path in sorted(folder.glob("*.toml")):
-        catalog, found = load_catalog(path, model)
+        with processing(path):
+            catalog, found = load_catalog(path, model)
         problems += found
         if catalog is None:
             continue

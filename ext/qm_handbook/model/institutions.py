@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..checks.diagnostics import Problem
 from .generated import NAME_HINT, is_safe_name
+from .progress import processing
 from .tomlfile import TomlFile
 
 INSTITUTION_FILE = "einrichtung.toml"
@@ -231,7 +232,8 @@ def load_institutions(folder: Path, regions: set[str]) -> tuple[list[Institution
                 )
             )
             continue
-        institution, found = load_institution(path, regions)
+        with processing(path):
+            institution, found = load_institution(path, regions)
         problems += found
         if institution is None:
             continue
