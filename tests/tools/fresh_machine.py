@@ -51,20 +51,16 @@ def say(text: str) -> None:
 
 def apt_source(sources_dir: Path = Path("/etc/apt")) -> str:
     """The first Debian mirror URI of the host's apt configuration (deb822 or one-line format)."""
-    files = sorted((sources_dir / "sources.list.d").glob("*.sources")) if (sources_dir / "sources.list.d").is_dir() else []
-    for path in files:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            match = re.match(r"^URIs:\s*(\S+)", line)
-            if match and "security" not in match.group(1):
-                return match.group(1)
-    one_line = [sources_dir / "sources.list"]
-    if (sources_dir / "sources.list.d").is_dir():
-        one_line += sorted((sources_dir / "sources.list.d").glob("*.list"))
-    for path in one_line:
+    parts = sources_dir / "sources.list.d"
+    deb822 = sorted(parts.glob("*.sources")) if parts.is_dir() else []
+    one_line = [sources_dir / "sources.list", *(sorted(parts.glob("*.list")) if parts.is_dir() else [])]
+    patterns = [(path, r"^URIs:\s*(\S+)") for path in deb822]
+    patterns += [(path, r"^deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+\S+") for path in one_line]
+    for path, pattern in patterns:
         if not path.is_file():
             continue
         for line in path.read_text(encoding="utf-8").splitlines():
-            match = re.match(r"^deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+\S+", line)
+            match = re.match(pattern, line)
             if match and "security" not in match.group(1):
                 return match.group(1)
     raise FreshMachineError("In der apt-Konfiguration dieses Rechners ist keine Debian-Paketquelle eingetragen.")
@@ -101,7 +97,9 @@ def unmount_all(path: Path) -> None:
         subprocess.run(["umount", "-l", str(point)], check=False)
     left = mounts_below(path)
     if left:
-        raise FreshMachineError(f"Unter {path} ist noch eingehängt: {', '.join(map(str, left))}. Bitte von Hand aushängen.")
+        raise FreshMachineError(
+            f"Unter {path} ist noch eingehängt: {', '.join(map(str, left))}. Bitte von Hand aushängen."
+        )
 
 
 def remove_root(path: Path) -> None:
@@ -177,7 +175,9 @@ def prepare_root(root: Path, mirror: str, release: str, timings: dict[str, float
 
 
 def clone_project(root: Path) -> Path:
-    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain"], capture_output=True, text=True, check=True)
+    dirty = subprocess.run(
+        ["git", "-C", str(ROOT), "status", "--porcelain"], capture_output=True, text=True, check=True
+    )
     if dirty.stdout.strip():
         say("Hinweis: Nicht eingecheckte Änderungen sind nicht Teil der Prüfung (es zählt der letzte Commit).")
     target = root / "home" / USER / "projekt"
