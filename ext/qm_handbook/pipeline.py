@@ -31,8 +31,14 @@ constant                      value  why
 Other events:
 
 ============================  =====  ==================================================
+``LINK_STATE``                    1  ``builder-inited``: first; links the build state
+                                     (:mod:`.state`) to the environment just loaded, so
+                                     the per-page records of the last build come back
 ``RECHECK_FRESH_ENV``           100  ``builder-inited``: early, before reading; only
                                      then is it known whether ``-E`` was used
+``NEW_WRITE_PHASE``               1  ``env-updated``: first; reading is over, the
+                                     write-phase data of an earlier ``app.build()`` is
+                                     dropped before anything can compute it anew
 ``AFTER_SPHINX_COLLECTORS``     600  ``doctree-read``: after Sphinx's collectors (500)
                                      have stored the page metadata
 ``AFTER_NEEDS_RESOLVED``        600  ``write-started``: after sphinx-needs (500) has
@@ -60,7 +66,11 @@ KNOWN_NAMES = 910
 SCAN_PAGES = 950
 
 # builder-inited
+LINK_STATE = 1
 RECHECK_FRESH_ENV = 100
+
+# env-updated
+NEW_WRITE_PHASE = 1
 
 # doctree-read
 AFTER_SPHINX_COLLECTORS = 600
