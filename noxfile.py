@@ -16,6 +16,7 @@ packages from ``constraints.txt`` (exact versions) into its own environment.
     python3 noxfile.py -s report    # readiness and gaps in the terminal (thresholds for CI)
     python3 noxfile.py -s lock      # regenerate constraints.txt
     python3 noxfile.py -s bench     # benchmark synthetic networks (-- 8 32 130)
+    python3 noxfile.py -s frisch    # the README's two commands on a bare Debian root (root, debootstrap)
 """
 
 from __future__ import annotations
@@ -196,6 +197,12 @@ def bench(session: nox.Session) -> None:
         "--arbeitsordner", str(BUILD_DIR / "bench"), "--docs", str(ROOT / "handbook" / "mitarbeit" / "leistung.md"),
         env={"PYTHONPATH": str(ROOT / "ext")},
     )  # fmt: skip
+
+
+@nox.session(venv_backend="none", default=False)
+def frisch(session: nox.Session) -> None:
+    """Run the README's two commands in a bare Debian root made with debootstrap (needs root)."""
+    session.run(sys.executable, str(ROOT / "tests" / "tools" / "fresh_machine.py"), *session.posargs)
 
 
 @nox.session(default=False)
