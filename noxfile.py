@@ -11,11 +11,13 @@ packages from ``constraints.txt`` (exact versions) into its own environment.
     python3 noxfile.py -s tests     # the whole test suite
     python3 noxfile.py -s check     # fast check of all sources, no HTML (summary per code)
     python3 noxfile.py -s bestaetigen -- W1_DQE_E1_1   # re-confirm statements after a catalog change
+    python3 noxfile.py -s neu -- einrichtung vhs-x --name "VHS X" --kuerzel W5 --region west
     python3 noxfile.py -s preview   # live preview while editing
     python3 noxfile.py -s lint      # ruff and mypy
     python3 noxfile.py -s report    # readiness and gaps in the terminal (thresholds for CI)
     python3 noxfile.py -s lock      # regenerate constraints.txt
     python3 noxfile.py -s bench     # benchmark synthetic networks (-- 8 32 130)
+    python3 noxfile.py -s frisch    # the README's two commands on a bare Debian root (root, debootstrap)
 """
 
 from __future__ import annotations
@@ -151,6 +153,14 @@ def bestaetigen(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def neu(session: nox.Session) -> None:
+    """Scaffold: `-- einrichtung <ordner> --name … --kuerzel …` or `-- nachweis|massnahme|… <Kürzel> "Titel"`."""
+    _install(session, "docs")
+    session.run("python", "-m", "qm_handbook.commands.neu", "--quelle", str(ROOT), *session.posargs,
+                env={"PYTHONPATH": str(ROOT / "ext")})  # fmt: skip
+
+
+@nox.session(default=False)
 def preview(session: nox.Session) -> None:
     """Live preview at http://127.0.0.1:8000 while editing pages."""
     _install(session, "docs", "preview")
@@ -196,6 +206,12 @@ def bench(session: nox.Session) -> None:
         "--arbeitsordner", str(BUILD_DIR / "bench"), "--docs", str(ROOT / "handbook" / "mitarbeit" / "leistung.md"),
         env={"PYTHONPATH": str(ROOT / "ext")},
     )  # fmt: skip
+
+
+@nox.session(venv_backend="none", default=False)
+def frisch(session: nox.Session) -> None:
+    """Run the README's two commands in a bare Debian root made with debootstrap (needs root)."""
+    session.run(sys.executable, str(ROOT / "tests" / "tools" / "fresh_machine.py"), *session.posargs)
 
 
 @nox.session(default=False)
