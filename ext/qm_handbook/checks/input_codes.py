@@ -45,8 +45,7 @@ INPUT_CODES: tuple[tuple[str, str, str, str], ...] = (
     (
         "fence_unclosed",
         "error",
-        "Ein Block (```{…} oder :::{…}) wird nicht geschlossen; der folgende Block würde sonst still zu "
-        "seinem Inhalt.",
+        "Ein Block (```{…} oder :::{…}) wird nicht geschlossen; der folgende Block würde sonst still zu seinem Inhalt.",
         "institutions/w1/leitbild.md:12: Der Block „umsetzung“, der hier beginnt, ist nicht geschlossen, bevor "
         "in Zeile 20 der Block „nachweis“ beginnt.",
     ),

@@ -66,15 +66,13 @@ def _topmatter_deprecated(m: re.Match[str]) -> tuple[str, str]:
 def _no_title(m: re.Match[str]) -> tuple[str, str]:
     return (
         "Der Eintrag hat keinen Titel.",
-        "Schreiben Sie den Titel in die erste Zeile des Blocks hinter den Namen, z. B. "
-        "```{nachweis} Leitbild als PDF.",
+        "Schreiben Sie den Titel in die erste Zeile des Blocks hinter den Namen, z. B. ```{nachweis} Leitbild als PDF.",
     )
 
 
 def _transition(m: re.Match[str]) -> tuple[str, str]:
     return (
-        f"Die Seite oder ein Abschnitt {'beginnt' if m['verb'] == 'begin' else 'endet'} mit einer Trennlinie "
-        "(„---“).",
+        f"Die Seite oder ein Abschnitt {'beginnt' if m['verb'] == 'begin' else 'endet'} mit einer Trennlinie („---“).",
         "Soll hier ein Seitenkopf stehen, fehlt seine schließende Zeile „---“ (siehe die Meldung "
         "qm.frontmatter_unclosed); sonst löschen Sie die Linie oder setzen Text davor.",
     )

@@ -17,7 +17,6 @@ from typing import Any
 from ..checks.diagnostics import Problem, line_of, suggest, toml_error_line
 from .generated import NAME_HINT, is_safe_name
 
-
 _KINDS: tuple[tuple[type, str], ...] = (
     (bool, "ein Ja/Nein-Wert"),
     (int, "eine Zahl"),
