@@ -194,7 +194,7 @@ def load_network(path: Path) -> tuple[Network | None, list[Problem]]:
         summary=src.text_value(src.data, "kurzbeschreibung"),
         founded=src.text_value(src.data, "gegruendet"),
         regions=tuple(regions),
-        rotation=tuple(str(c) for c in src.data.get("rotation", [])),
+        rotation=src.list_value(src.data, "rotation"),
     )
     return network, src.problems
 
