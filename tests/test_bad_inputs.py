@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
+from test_generated_pages import _tree
 
 from conftest import REPO, html_app, uncoloured
-from test_generated_pages import _tree
 
 BASIC = Path(__file__).parent / "roots" / "test-basic"
 
@@ -92,7 +92,11 @@ def _break(src: Path, outside: Path) -> None:
     toml = alpha / "einrichtung.toml"
     _replace(toml, "fiktiv = true", 'fiktiv = "ja"\nzielgruppen = "Senioren"')
     _replace(toml, "[zertifizierung]", '[qm]\npartner_cross_audit = "Z9"\n\n[zertifizierung]')
-    _replace(src / "katalog" / "mini-1.0.toml", 'text = "Die Einrichtung hat ein Leitbild."', 'text = "Die Einrichtung hat ein Leitbild."\nbezuege = "ISO 9001"')
+    _replace(
+        src / "katalog" / "mini-1.0.toml",
+        'text = "Die Einrichtung hat ein Leitbild."',
+        'text = "Die Einrichtung hat ein Leitbild."\nbezuege = "ISO 9001"',
+    )
     _replace(src / "katalog" / "mini-1.0.toml", "illustrativ = true", "illustrativ = 1")
     _replace(src / "netzwerk.toml", "fiktiv = true", 'fiktiv = "wahr"')
     (src / "institutions" / "beta").mkdir()
@@ -293,8 +297,14 @@ def test_unexpected_exception_becomes_a_german_message(tmp_path: Path) -> None:
         check=False,
     )
     assert run.returncode != 0
-    assert "Traceback" not in run.stderr and "File \"" not in run.stderr
+    assert "Traceback" not in run.stderr and 'File "' not in run.stderr
     assert "unerwarteten Fehler" in run.stderr
     assert "Zuletzt bearbeitete Datei: institutions/alpha/bereich.md" in run.stderr
     assert "ValueError: kaputt" in run.stderr
     assert "Bitte melden Sie ihn" in run.stderr
+
+
+def test_generated_folders_ignore_themselves_in_version_control(checked: Checked) -> None:
+    for folder in ("katalog/_generiert", "institutions/_regionen"):
+        lines = (checked.src / folder / ".gitignore").read_text(encoding="utf-8").splitlines()
+        assert "*" in lines, folder
