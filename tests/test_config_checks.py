@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
 from sphinx.testing.util import SphinxTestApp
 
 from conftest import warnings_of
@@ -38,7 +37,9 @@ def test_wrong_type_and_pattern() -> None:
     assert "Vorgabewert „1“" in typed.hint
     pattern = config_problem("pdf_jobs", "viele")
     assert pattern is not None
-    assert pattern.message == "handbook_pdf_jobs = „viele“ ist nicht zulässig; erwartet ist eine ganze Zahl oder „auto“."
+    assert (
+        pattern.message == "handbook_pdf_jobs = „viele“ ist nicht zulässig; erwartet ist eine ganze Zahl oder „auto“."
+    )
 
 
 def test_line_of_the_setting_in_conf_py(tmp_path: Path) -> None:
