@@ -11,14 +11,14 @@ update the snapshots with ``python3 noxfile.py -s tests -- tests/test_snapshots.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
 from syrupy.assertion import SnapshotAssertion
+
+from conftest import built_copy
 
 ROOT = Path(__file__).parent / "roots" / "test-reports"
 #: Keys of needs.json that hold the build time, at any depth.
@@ -27,14 +27,8 @@ VOLATILE_KEYS = frozenset({"created"})
 
 @pytest.fixture(scope="module")
 def outdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    src = tmp_path_factory.mktemp("snapshots") / "src"
-    shutil.copytree(ROOT, src)
-    app = SphinxTestApp("html", srcdir=src, freshenv=True)
-    try:
-        app.build(force_all=True)
+    with built_copy(ROOT, tmp_path_factory.mktemp("snapshots")) as app:
         yield Path(app.outdir)
-    finally:
-        app.cleanup()
 
 
 def without_volatile(value: Any) -> Any:
