@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import shutil
 import tempfile
 import tomllib
@@ -23,6 +22,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tools.toml_text import to_toml, toml_value
 
 from qm_handbook.checks.diagnostics import CODES, Problem
 from qm_handbook.checks.page_scan import scan
@@ -61,25 +61,6 @@ _values = st.recursive(
     max_leaves=8,
 )
 _documents = st.dictionaries(st.one_of(st.sampled_from(KNOWN_KEYS), st.text(min_size=1, max_size=6)), _values)
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(k)} = {_toml_value(v)}" for k, v in value.items()) + "}"
-    return json.dumps(value, ensure_ascii=False)
-
-
-def to_toml(document: dict[str, Any]) -> str:
-    """A TOML text of ``document`` (all tables inline); not always valid TOML, which is fine."""
-    return "".join(f"{json.dumps(k, ensure_ascii=False)} = {_toml_value(v)}\n" for k, v in document.items())
 
 
 def _tree(root: Path) -> dict[str, str]:
@@ -199,7 +180,7 @@ def test_random_value_for_one_catalog_key(key: str, value: Any) -> None:
         catalog = src / "katalog" / "mini-1.0.toml"
         lines = catalog.read_text(encoding="utf-8").splitlines()
         index = next(i for i, line in enumerate(lines) if line.startswith(f"{key} ="))
-        lines[index] = f"{key} = {_toml_value(value)}"
+        lines[index] = f"{key} = {toml_value(value)}"
         catalog.write_text("\n".join(lines) + "\n", encoding="utf-8")
         _run_and_compare(src)
 

@@ -81,9 +81,11 @@ class TomlFile:
             found = line_of(self.text, f'"{value}"', start) or line_of(self.text, str(value), start)
             if found:
                 return found
-        pattern = re.compile(rf"^\s*(?:\[+\s*)?(?:[\w.-]+\.)?{re.escape(key)}\s*(?:=|\]|$)")
+        # at a line start or inside an inline table; bare or quoted, possibly dotted
+        name = rf"(?:[\w.-]+\.)?(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')"
+        pattern = re.compile(rf"(?:^|[{{,])\s*(?:\[+\s*)?{name}\s*(?:=|\]|$)")
         for number, text in enumerate(self.text.splitlines(), 1):
-            if number >= start and pattern.match(text):
+            if number >= start and pattern.search(text):
                 return number
         return None
 
