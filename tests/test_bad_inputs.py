@@ -287,7 +287,7 @@ def test_unexpected_exception_becomes_a_german_message(tmp_path: Path) -> None:
     )
     with (src / "conf.py").open("a", encoding="utf-8") as conf:
         conf.write("import sys, os\nsys.path.insert(0, os.path.dirname(__file__))\nextensions.append('kaputt')\n")
-    env = {**os.environ, "PYTHONPATH": str(REPO / "ext")}
+    env = {**os.environ, "PYTHONPATH": str(REPO / "ext"), "TMPDIR": str(tmp_path)}
     run = subprocess.run(
         [sys.executable, "-m", "qm_handbook.commands.guard", "-b", "dummy", "-q", str(src), str(tmp_path / "out")],
         capture_output=True,
