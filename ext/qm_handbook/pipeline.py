@@ -31,8 +31,9 @@ constant                      value  why
 ``LOAD_DATA``                   900  after sphinx-needs and all other extensions are
                                      configured: generates the catalog pages (and
                                      loads the context, on first use)
-``GENERATE_REGION_PAGES``       901  after the catalog pages, so generated files
-                                     appear in one order; gets the context itself
+``GENERATE_REGION_PAGES``       901  gets the context itself (no need to follow
+                                     ``LOAD_DATA``); must run before ``SCAN_PAGES``,
+                                     which checks the region pages it writes
 ``KNOWN_NAMES``                 910  after sphinx-needs registered one directive per
                                      need type (the "did you mean" hints list them)
 ``SCAN_PAGES``                  950  last: checks every page file, so the generated
