@@ -168,28 +168,28 @@ CODES: dict[str, Code] = {
             "missing_field",
             "error",
             "Einem Eintrag fehlt ein Pflichtfeld seines Typs (laut Metamodell).",
-            "institutions/vhs/nachweise.md:12: Dem Nachweis W1_NW_LEITBILD fehlt das Pflichtfeld "
+            "institutions/vhs/nachweise.md:12: Dem Nachweis W1_NW_MUSTER fehlt das Pflichtfeld "
             "„Erhoben am“ (:erhoben_am:). Ergänzen Sie z. B. „:erhoben_am: 2026-03-31“.",
         ),
         _code(
             "bad_date",
             "error",
             "Ein Datumsfeld enthält kein gültiges oder kein plausibles Datum.",
-            "institutions/vhs/massnahmen.md:20: „Fällig am“ von W1_MA_01 ist kein gültiges Datum: "
+            "institutions/vhs/massnahmen.md:20: „Fällig am“ von W1_MA_99 ist kein gültiges Datum: "
             "„31.03.2026“. Schreiben Sie Daten als JJJJ-MM-TT, z. B. 2026-03-31.",
         ),
         _code(
             "date_order",
             "error",
             "Ein Datum liegt vor dem Datum, auf das es folgen muss (z. B. gültig bis vor erhoben am).",
-            "institutions/vhs/nachweise.md:12: Bei W1_NW_LEITBILD liegt „Gültig bis“ (2023-06-30) vor "
+            "institutions/vhs/nachweise.md:12: Bei W1_NW_MUSTER liegt „Gültig bis“ (2023-06-30) vor "
             "„Erhoben am“ (2024-06-30). Prüfen Sie beide Daten.",
         ),
         _code(
             "bad_choice",
             "error",
             "Ein Auswahlfeld enthält einen Wert außerhalb seines Wertevorrats.",
-            "institutions/vhs/nachweise.md:12: „Art“ von W1_NW_LEITBILD hat den Wert „Dokumnet“; "
+            "institutions/vhs/nachweise.md:12: „Art“ von W1_NW_MUSTER hat den Wert „Dokumnet“; "
             "erlaubt sind: Dokument, Aufzeichnung. Meinten Sie „Dokument“?",
         ),
         _code(
@@ -211,7 +211,7 @@ CODES: dict[str, Code] = {
             "field_not_allowed",
             "warning",
             "Ein Eintrag setzt ein Feld, das sein Typ laut Metamodell nicht kennt.",
-            "institutions/vhs/nachweise.md:12: Nachweis W1_NW_LEITBILD hat das Feld „Fällig am“ "
+            "institutions/vhs/nachweise.md:12: Nachweis W1_NW_MUSTER hat das Feld „Fällig am“ "
             "(:faellig_am:), das für Nachweis nicht vorgesehen ist. Entfernen Sie die Zeile.",
         ),
         _code(
@@ -268,7 +268,7 @@ CODES: dict[str, Code] = {
             "error",
             "Eine Kennung beginnt nicht mit dem Kürzel ihrer Einrichtung (bzw. NETZ_ im Netzwerkteil).",
             "institutions/vhs/nachweise.md:12: Die Kennung NW_LEITBILD beginnt nicht mit dem Kürzel "
-            "der Einrichtung. Schreiben Sie „W1_NW_LEITBILD“.",
+            "der Einrichtung. Schreiben Sie „W1_NW_MUSTER“.",
         ),
         _code(
             "wrong_place",
@@ -281,7 +281,7 @@ CODES: dict[str, Code] = {
             "duplicate_id",
             "error",
             "Eine Kennung ist im Netzwerk doppelt vergeben; beide Stellen werden genannt.",
-            "institutions/vhs/nachweise.md:40: Die Kennung W1_NW_LEITBILD ist doppelt vergeben, zuerst "
+            "institutions/vhs/nachweise.md:40: Die Kennung W1_NW_MUSTER ist doppelt vergeben, zuerst "
             "in institutions/vhs/nachweise.md:12. Der zweite Eintrag fehlt deshalb im Handbuch.",
         ),
         _code(

@@ -64,6 +64,11 @@ def get_result(app: Sphinx) -> CoverageResult:
     return result
 
 
+def set_result(app: Sphinx, result: CoverageResult) -> None:
+    """Replace the build's result (the public profile installs its redacted copy)."""
+    setattr(app, _ATTR, result)
+
+
 def _refresh(app: Sphinx, builder: Builder) -> None:
     """Compute the result once per build, after sphinx-needs sealed the needs."""
     setattr(app, _ATTR, compute_result(app))

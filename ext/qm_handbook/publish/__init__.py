@@ -1,0 +1,23 @@
+"""Publishing safely: visibility, the public and internal profiles, the leak check.
+
+* :mod:`.visibility` – the one decision whether a page or item is public (pure);
+* :mod:`.profile` – the two build profiles (``handbook_profil``) and their handlers;
+* :mod:`.redact` – removing internal items from result, ``needs.json``, ``objects.inv``;
+* :mod:`.leaks` – the scan of every public output file for internal items.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .leaks import setup_leak_check
+from .profile import setup_profile
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+
+def setup_publish(app: Sphinx) -> None:
+    """Register the profiles and the leak check."""
+    setup_profile(app)
+    setup_leak_check(app)
