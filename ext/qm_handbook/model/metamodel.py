@@ -71,6 +71,11 @@ class TypeDef:
     #: Default visibility of the type's items on the public site (vocabulary
     #: ``sichtbarkeit``); an item's field or an internal page overrides it.
     visibility: str = "öffentlich"
+    #: Middle part of new IDs (``W1_NW_01``); empty: no ``neu`` command for the type.
+    id_prefix: str = ""
+    #: Page new entries are appended to (institution: relative to its folder; network:
+    #: relative to the source folder; ending in ``/``: a new page per entry there).
+    page: str = ""
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -174,6 +179,8 @@ def parse_metamodel(data: dict[str, Any], source: Path = METAMODEL_FILE) -> Meta
             optional=_tuple(spec.get("optional")),
             status_requires=status_requires,
             visibility=visibility,
+            id_prefix=str(spec.get("id_prefix", "")),
+            page=str(spec.get("page", "")),
         )
     links: dict[str, LinkDef] = {}
     for name, spec in data.get("links", {}).items():

@@ -124,13 +124,12 @@ def authored_titles(texts: Iterable[str], titles: Iterable[str]) -> set[str]:
 
 def _public_texts(app: Sphinx) -> Iterator[str]:
     """Source text of every public page, without the internal items written on it."""
-    from sphinx_needs.api import get_needs_view
-
+    from ..model.needs import resolved_needs
     from .profile import get_visibility
 
     index = get_visibility(app)
     hidden: dict[str, list[str]] = {}
-    for need_id, need in get_needs_view(app).items():
+    for need_id, need in resolved_needs(app).items():
         if index.need_is_internal(need_id) and need["docname"]:
             hidden.setdefault(need["docname"], []).extend([str(need["title"]), str(need.get("content") or "")])
     for docname in sorted(app.env.found_docs):

@@ -33,7 +33,9 @@ from sphinx.util import logging
 
 from .. import pipeline
 from ..model.config import get_config
-from ..model.context import get_context
+from ..model.context import handbook_context
+from ..model.needs import resolved_needs
+from ..state import get_state
 from .redact import redact_inventory, redact_needs_json, redact_result
 from .visibility import INTERNAL, MARKER_TEXT, VisibilityIndex, build_index
 
@@ -56,7 +58,6 @@ CSP = (
     "font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-src 'none'"
 )
 MARKER_CLASS = "qm-intern"
-_ATTR = "qm_visibility"
 
 
 def is_public(config: Config) -> bool:
@@ -70,21 +71,18 @@ def _public_site(app: Sphinx) -> bool:
 
 def get_visibility(app: Sphinx) -> VisibilityIndex:
     """The visibility of every page and item of this build (write phase; computed once)."""
-    index: VisibilityIndex | None = getattr(app, _ATTR, None)
-    if index is None:
-        from sphinx_needs.api import get_needs_view
-
+    write = get_state(app).write
+    if write.visibility is None:
         env = app.env
-        ctx = get_context(env)
-        index = build_index(
+        ctx = handbook_context(app)
+        write.visibility = build_index(
             model=ctx.model,
             docnames=env.found_docs,
             metadata=env.metadata,
-            needs=get_needs_view(app),  # type: ignore[arg-type]
+            needs=resolved_needs(app),
             institution_of=ctx.institution_of,
         )
-        setattr(app, _ATTR, index)
-    return index
+    return write.visibility
 
 
 def need_shown(app: Sphinx, need_id: str) -> bool:
@@ -134,7 +132,6 @@ def _prepare(app: Sphinx, builder: Builder) -> None:
         return
     from ..reports.result import get_result, set_result
 
-    setattr(app, _ATTR, None)
     index = get_visibility(app)
     set_result(app, redact_result(get_result(app), index))
     env = app.env
