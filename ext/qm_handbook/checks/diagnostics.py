@@ -147,7 +147,7 @@ CODES: dict[str, Code] = {
             "pdf_render",
             "error",
             "WeasyPrint meldet beim Erzeugen eines PDFs ein Problem (z. B. ein Link ohne Ziel).",
-            "_build/html/pdf/vhs-leipziger-land.pdf: WeasyPrint: No anchor #W1_NW_99 for internal URI reference.",
+            "_build/intern/pdf/vhs-leipziger-land.pdf: WeasyPrint: No anchor #W1_NW_99 for internal URI reference.",
         ),
         _code(
             "pdf_unknown_institution",
@@ -321,6 +321,15 @@ CODES: dict[str, Code] = {
             "Eine Angabe im Seitenkopf hat einen unzulässigen Wert (Status, Sichtbarkeit, Datum).",
             "institutions/vhs/leitbild.md:3: „status“ hat den Wert „frei“; erlaubt sind: Entwurf, "
             "freigegeben, archiviert. Meinten Sie „freigegeben“?",
+        ),
+        # ---- publishing (publish/) ---------------------------------------------------
+        _code(
+            "public_leak",
+            "error",
+            "Die öffentliche Ausgabe enthält die ID oder den Titel eines internen Eintrags oder einer internen "
+            "Seite; der öffentliche Build scheitert.",
+            "oeffentlich/institutions/vhs/index.html:1: Die öffentliche Ausgabe enthält die ID des internen "
+            "Eintrags W1_NW_MUSTER: institutions/vhs/index.html. …",
         ),
         _code(
             "empty_page",

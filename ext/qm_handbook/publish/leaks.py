@@ -36,17 +36,22 @@ _SPACE = re.compile(r"\s+")
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Leak:
-    """An internal item named in an output file."""
+    """An internal item or page named in an output file."""
 
     file: str
-    need_id: str
-    #: what was found: the ID itself or the item's title
+    #: the internal item's ID or the internal page's name
+    owner: str
+    #: what was found: the ID itself or the title
     found: str
 
     def message(self) -> str:
-        what = "die ID" if self.found == self.need_id else f"den Titel „{self.found}“ des"
+        what = (
+            f"die ID des internen Eintrags {self.owner}"
+            if self.found == self.owner
+            else (f"den Titel „{self.found}“ von {self.owner} (intern)")
+        )
         return (
-            f"Die öffentliche Ausgabe enthält {what} internen Eintrag {self.need_id}: {self.file}. "
+            f"Die öffentliche Ausgabe enthält {what}: {self.file}. "
             "Der Build ist abgebrochen, damit nichts Internes veröffentlicht wird. Entfernen Sie den Verweis "
             "auf den Eintrag aus der öffentlichen Seite oder machen Sie den Eintrag öffentlich "
             "(sichtbarkeit: öffentlich)."
@@ -109,7 +114,7 @@ def scan_output(outdir: Path, markers: Mapping[str, str]) -> list[Leak]:
                     found.setdefault(word, word)
                 for title in finder.find(_SPACE.sub(" ", variant)):
                     found.setdefault(title, markers.get(title, ""))
-        leaks += [Leak(file=rel, need_id=need_id, found=marker) for marker, need_id in sorted(found.items())]
+        leaks += [Leak(file=rel, owner=owner, found=marker) for marker, owner in sorted(found.items())]
     return leaks
 
 
@@ -158,8 +163,8 @@ def _check(app: Sphinx, exception: BaseException | None) -> None:
     for leak in scan_output(Path(app.outdir), markers):
         by_file.setdefault(leak.file, []).append(leak)
     for file, leaks in by_file.items():
-        shown = ", ".join(sorted({leak.need_id for leak in leaks})[:5])
-        more = f" und {len({leak.need_id for leak in leaks}) - 5} weitere" if len({x.need_id for x in leaks}) > 5 else ""
+        shown = ", ".join(sorted({leak.owner for leak in leaks})[:5])
+        more = f" und {len({leak.owner for leak in leaks}) - 5} weitere" if len({x.owner for x in leaks}) > 5 else ""
         logger.error(
             f"{leaks[0].message()} Betroffen in dieser Datei: {shown}{more}.",
             type="qm",

@@ -32,6 +32,7 @@ from sphinx import addnodes
 from sphinx.util import logging
 
 from .. import pipeline
+from ..compat.builder_output import drop_downloads, replace_cached_doctree, skip_pages
 from ..model.config import get_config
 from ..model.context import handbook_context
 from ..model.needs import resolved_needs
@@ -40,8 +41,6 @@ from .redact import redact_inventory, redact_needs_json, redact_result
 from .visibility import INTERNAL, MARKER_TEXT, VisibilityIndex, build_index
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Set
-
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.config import Config
@@ -81,6 +80,7 @@ def get_visibility(app: Sphinx) -> VisibilityIndex:
             metadata=env.metadata,
             needs=resolved_needs(app),
             institution_of=ctx.institution_of,
+            titles={d: t.astext() for d, t in env.titles.items()},
         )
     return write.visibility
 
@@ -113,17 +113,9 @@ def _configure(app: Sphinx, config: Config) -> None:
 
 
 def _skip_internal_pages(app: Sphinx) -> None:
-    """Public site: internal pages are not written at all (wraps the builder's writer)."""
-    if not _public_site(app):
-        return
-    builder = app.builder
-    write_documents: Callable[[Set[str]], None] = builder.write_documents
-
-    def write_public(docnames: Set[str]) -> None:
-        index = get_visibility(app)
-        write_documents({d for d in docnames if not index.doc_is_internal(d)})
-
-    builder.write_documents = write_public  # type: ignore[method-assign]
+    """Public site: internal pages are not written at all."""
+    if _public_site(app):
+        skip_pages(app.builder, lambda docname: get_visibility(app).doc_is_internal(docname))
 
 
 def _prepare(app: Sphinx, builder: Builder) -> None:
@@ -143,8 +135,13 @@ def _prepare(app: Sphinx, builder: Builder) -> None:
     for toc in env.tocs.values():
         for toctree in toc.findall(addnodes.toctree):
             _filter_toctree(toctree, index)
-    for _name, (docnames, _dest) in list(env.dlfiles.items()):
-        docnames.difference_update(index.internal_docs)
+    replace_cached_doctree(env, app.config.root_doc, lambda doctree: _filter_toctrees(doctree, index))
+    drop_downloads(env, index.internal_docs)
+
+
+def _filter_toctrees(doctree: nodes.Node, index: VisibilityIndex) -> None:
+    for toctree in doctree.findall(addnodes.toctree):
+        _filter_toctree(toctree, index)
 
 
 def _filter_toctree(toctree: addnodes.toctree, index: VisibilityIndex) -> None:
@@ -168,8 +165,7 @@ def _remove_internal_items(app: Sphinx, doctree: nodes.document, docname: str) -
     for target in list(doctree.findall(nodes.target)):
         if any(index.need_is_internal(i) for i in target.get("ids", [])):
             target.parent.remove(target)
-    for toctree in doctree.findall(addnodes.toctree):
-        _filter_toctree(toctree, index)
+    _filter_toctrees(doctree, index)
 
 
 def _mark_internal_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -204,15 +200,24 @@ def _is_marker(node: nodes.Node) -> bool:
 
 
 def _collapse_markers(parent: nodes.Element) -> None:
-    """``intern, intern, intern`` becomes one ``intern`` (the number is no one's business)."""
-    children = parent.children
-    i = 0
-    while i < len(children):
-        if _is_marker(children[i]) and i >= 2 and _is_marker(children[i - 2]) and children[i - 1].astext() == ", ":
-            del children[i - 1 : i + 1]
-            i -= 1
-        else:
-            i += 1
+    """In a list of links, all internal ones become one ``intern`` at the end.
+
+    ``intern, A1_NW_1, intern`` becomes ``A1_NW_1, intern``: how many internal items
+    there are is no one's business. Only lists of the form ``item, item, …`` change.
+    """
+    children = list(parent.children)
+    separators = children[1::2]
+    if len(children) < 3 or any(not isinstance(c, nodes.Text) or str(c) != ", " for c in separators):
+        return
+    items = children[0::2]
+    kept = [c for c in items if not _is_marker(c)]
+    if len(kept) + 1 >= len(items):
+        return
+    parent.clear()
+    for i, item in enumerate([*kept, intern_marker()]):
+        if i:
+            parent += nodes.Text(", ")
+        parent += item
 
 
 def _is_internal_target(ref: nodes.reference, here: str, index: VisibilityIndex, internal_uris: set[str]) -> bool:

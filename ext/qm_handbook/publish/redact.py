@@ -112,4 +112,3 @@ def redact_inventory(raw: bytes, index: VisibilityIndex, internal_uris: Iterable
             continue
         kept.append(line)
     return header + zlib.compress(("\n".join(kept) + "\n").encode("utf-8"), 9)
-

@@ -60,8 +60,10 @@ class VisibilityIndex:
     """Which pages and items of one build are internal (precomputed once per build)."""
 
     internal_docs: frozenset[str] = frozenset()
-    #: Internal need ID -> its title.
+    #: Internal need ID -> its title ("" when a public item has the same title).
     internal_needs: Mapping[str, str] = field(default_factory=dict)
+    #: Internal page -> its title ("" when a public page has the same title).
+    internal_page_titles: Mapping[str, str] = field(default_factory=dict)
 
     def doc_is_internal(self, docname: str) -> bool:
         return docname in self.internal_docs
@@ -70,16 +72,18 @@ class VisibilityIndex:
         return need_id in self.internal_needs
 
     def leak_markers(self) -> dict[str, str]:
-        """Strings that must not occur in the public output: marker -> internal ID it belongs to.
+        """Strings that must not occur in the public output: marker -> internal item or page.
 
-        IDs always; titles from :data:`MIN_TITLE_LENGTH` characters on, unless a public
-        item has the same title (then the title alone reveals nothing).
+        Item IDs always; titles of internal items and pages from :data:`MIN_TITLE_LENGTH`
+        characters on, unless a public item or page has the same title (then the title
+        alone reveals nothing).
         """
         markers: dict[str, str] = {}
-        for need_id, title in sorted(self.internal_needs.items()):
+        for need_id in sorted(self.internal_needs):
             markers[need_id] = need_id
+        for owner, title in [*sorted(self.internal_needs.items()), *sorted(self.internal_page_titles.items())]:
             if len(title.strip()) >= MIN_TITLE_LENGTH:
-                markers.setdefault(title.strip(), need_id)
+                markers.setdefault(title.strip(), owner)
         return markers
 
 
@@ -90,6 +94,7 @@ def build_index(
     metadata: Mapping[str, Mapping[str, Any]],
     needs: Mapping[str, Mapping[str, Any]],
     institution_of: Callable[[str], Institution | None],
+    titles: Mapping[str, str] | None = None,
 ) -> VisibilityIndex:
     """Decide the visibility of every page and need of a build.
 
@@ -98,6 +103,7 @@ def build_index(
     :param metadata: front matter per page
     :param needs: all needs (``type``, ``docname``, ``title``, ``sichtbarkeit``)
     :param institution_of: the institution a page belongs to (its default), or None
+    :param titles: page titles (for the leak check)
     """
     pages: dict[str, str] = {}
     for docname in docnames:
@@ -113,8 +119,14 @@ def build_index(
             internal[need_id] = str(need.get("title", ""))
     public_titles = {str(n.get("title", "")).strip() for i, n in needs.items() if i not in internal}
     # A title shared with a public item is no secret; it stays searchable by its ID only.
-    titles = {i: ("" if t.strip() in public_titles else t) for i, t in internal.items()}
+    item_titles = {i: ("" if t.strip() in public_titles else t) for i, t in internal.items()}
+    page_titles = titles or {}
+    public_pages = {page_titles.get(d, "").strip() for d, v in pages.items() if v == PUBLIC}
+    internal_docs = frozenset(d for d, v in pages.items() if v == INTERNAL)
     return VisibilityIndex(
-        internal_docs=frozenset(d for d, v in pages.items() if v == INTERNAL),
-        internal_needs=titles,
+        internal_docs=internal_docs,
+        internal_needs=item_titles,
+        internal_page_titles={
+            d: ("" if page_titles.get(d, "").strip() in public_pages else page_titles.get(d, "")) for d in internal_docs
+        },
     )
