@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from .compat.incremental import NeedPrint
     from .compat.logfilters import WarningCounter
     from .model.context import HandbookContext
+    from .publish.security import SecurityPolicy
     from .publish.visibility import VisibilityIndex
     from .reports.coverage_model import CoverageResult
     from .site.doccontrol import PageControl
@@ -101,6 +102,8 @@ class BuildState:
     #: page files found by the page scan and its result
     scanned_files: list[str] = field(default_factory=list)
     page_scan: ScanResult | None = None
+    #: the network's content-security exceptions (:func:`.publish.guards._policy`)
+    security: SecurityPolicy | None = None
     #: pages read in this build (for the incremental-build fingerprints)
     reread: set[str] = field(default_factory=set)
     write: WritePhase = field(default_factory=WritePhase)

@@ -185,7 +185,7 @@ def load_network(path: Path) -> tuple[Network | None, list[Problem]]:
     src = TomlFile(path)
     if not src.ok:
         return None, src.problems
-    src.check_keys(src.data, {"name", "kurzbeschreibung", "gegruendet", "region", "rotation"})
+    src.check_keys(src.data, {"name", "kurzbeschreibung", "gegruendet", "region", "rotation", "sicherheit"})
     regions = []
     for raw in src.data.get("region", []):
         src.check_keys(raw, {"kuerzel", "name", "fiktiv", "rotation"}, "region")

@@ -3,13 +3,15 @@
 * :mod:`.visibility` – the one decision whether a page or item is public (pure);
 * :mod:`.profile` – the two build profiles (``handbook_profil``) and their handlers;
 * :mod:`.redact` – removing internal items from result, ``needs.json``, ``objects.inv``;
-* :mod:`.leaks` – the scan of every public output file for internal items.
+* :mod:`.leaks` – the scan of every public output file for internal items;
+* :mod:`.security` – content security rules (pure), :mod:`.guards` applies them.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .guards import setup_guards
 from .leaks import setup_leak_check
 from .profile import setup_profile
 
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
 
 
 def setup_publish(app: Sphinx) -> None:
-    """Register the profiles and the leak check."""
+    """Register the profiles, the leak check and the content security checks."""
     setup_profile(app)
     setup_leak_check(app)
+    setup_guards(app)
