@@ -8,6 +8,7 @@ packages from ``constraints.txt`` (exact versions) into its own environment.
 
     python3 noxfile.py -s build     # internal site with PDFs and the public site of the demo network
     python3 noxfile.py -s oeffentlich   # the public site only (publishing pipeline)
+    python3 noxfile.py -s intern    # the internal site only, without PDFs (publishing pipeline)
     python3 noxfile.py -s pdf -- vhs-leipziger-land   # one institution's PDF (none: all + network)
     python3 noxfile.py -s tests     # the whole test suite
     python3 noxfile.py -s check     # fast check of all sources, no HTML (summary per code)
@@ -97,6 +98,14 @@ def build(session: nox.Session) -> None:
     session.log(f"Interne Website (mit PDFs, nicht veröffentlichen): {INTERNAL_DIR / 'index.html'}")
     session.log(f"Öffentliche Website (auf Interna geprüft): {PUBLIC_DIR / 'index.html'}")
     session.log(f"Need-Daten: {INTERNAL_DIR / 'needs.json'} (intern), {PUBLIC_DIR / 'needs.json'} (öffentlich)")
+
+
+@nox.session(default=False)
+def intern(session: nox.Session) -> None:
+    """Only the internal website, without PDFs (publishing pipeline: a protected artifact)."""
+    _install(session, "docs")
+    _sphinx_build(session, "html", INTERNAL_DIR, *session.posargs)
+    session.log(f"Interne Website (nicht veröffentlichen): {INTERNAL_DIR / 'index.html'}")
 
 
 @nox.session(default=False)

@@ -256,9 +256,10 @@ def _check_contacts(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 def _in_contact_block(node: nodes.Node) -> bool:
+    """Inside a block marked ``qm-kontakt`` or a code example (shown as written, not as contact)."""
     parent = node.parent
     while parent is not None:
-        if CONTACT_CLASS in parent.get("classes", ()):
+        if CONTACT_CLASS in parent.get("classes", ()) or isinstance(parent, (nodes.literal_block, nodes.literal)):
             return True
         parent = parent.parent
     return False

@@ -14,7 +14,7 @@ and costs only the writing. In the public profile
 * page sources (``_sources``) are not published and PDF download links are left out
   (the certification PDFs belong to the internal profile);
 * every page carries a Content-Security-Policy that allows scripts only from the
-  site's own ``_static`` folder.
+  site's own ``_static`` folder (:mod:`.csp`).
 
 Other modules (for example the need cards) ask :func:`need_shown` and use
 :func:`intern_marker` instead of deciding visibility themselves.
@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import posixpath
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx import addnodes
@@ -51,11 +51,6 @@ PUBLIC_PROFILE = "oeffentlich"
 INTERNAL_PROFILE = "intern"
 PROFILES = (INTERNAL_PROFILE, PUBLIC_PROFILE)
 SITE_BUILDERS = frozenset({"html", "dirhtml"})
-#: Scripts only from the site itself (furo and the search load from ``_static``).
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-    "font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-src 'none'"
-)
 MARKER_CLASS = "qm-intern"
 
 
@@ -233,12 +228,6 @@ def _is_internal_target(ref: nodes.reference, here: str, index: VisibilityIndex,
     return bool(path) and posixpath.normpath(posixpath.join(here, path)) in internal_uris
 
 
-def _csp_meta(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: object) -> None:
-    if _public_site(app):
-        tag = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
-        context["metatags"] = tag + context.get("metatags", "")
-
-
 # --- after writing ----------------------------------------------------------------
 
 
@@ -253,6 +242,9 @@ def _redact_outputs(app: Sphinx, exception: BaseException | None) -> None:
         data = json.loads(needs_json.read_text(encoding="utf-8"))
         text = json.dumps(redact_needs_json(data, index), ensure_ascii=False, indent=4, sort_keys=True)
         needs_json.write_text(text, encoding="utf-8")
+    # pages that were public in an earlier build and are internal now
+    for docname in index.internal_docs:
+        (outdir / app.builder.get_target_uri(docname)).unlink(missing_ok=True)
     inventory = outdir / "objects.inv"
     if inventory.is_file():
         uris = [app.builder.get_target_uri(d) for d in index.internal_docs]
@@ -266,7 +258,6 @@ def setup_profile(app: Sphinx) -> None:
     app.connect("write-started", _prepare, priority=pipeline.PUBLIC_PROFILE)
     app.connect("doctree-resolved", _remove_internal_items, priority=pipeline.BEFORE_NEED_CARDS)
     app.connect("doctree-resolved", _mark_internal_links, priority=pipeline.AFTER_NEED_CARDS)
-    app.connect("html-page-context", _csp_meta)
     app.connect("build-finished", _redact_outputs, priority=pipeline.REDACT_OUTPUTS)
 
 
