@@ -4,6 +4,23 @@ A Sphinx extension: load it with ``extensions = ["qm_handbook"]`` in ``conf.py``
 brings MyST and sphinx-needs along, configures them from the QM metamodel
 (``metamodel.toml``), loads catalogs, network and institution profiles once per build,
 generates the catalog pages, and registers the handbook's directives.
+
+Layout (each package's docstring names its entry points):
+
+* :mod:`.model` — the QM model as data (metamodel, catalogs, profiles, settings, TOML shapes);
+* :mod:`.checks` — pure checks, the warning registry, German texts of foreign warnings;
+* :mod:`.reports` — the one result per build and all its views and exports;
+* :mod:`.site` — the website's furniture (navigation, regions, cards, page control);
+* :mod:`.pdf` — the certification PDFs;
+* :mod:`.compat` — every touch of another package's internals, guarded;
+* :mod:`.commands` — command-line tools;
+* :mod:`.pipeline` — every event priority, named, with its reason;
+* :mod:`.state` — the one typed build state (``get_state(app)`` / ``state_of(env)``).
+
+Names: everything that appears in content or output starts with ``qm``: directives
+and CSS classes ``qm-…``, docutils nodes ``qm_…``, warnings ``qm.<code>``; settings in
+``conf.py`` are ``handbook_…`` (``tests/unit/test_prefixes.py`` checks it).
+:func:`setup` is orchestration only: every feature registers itself.
 """
 
 from __future__ import annotations

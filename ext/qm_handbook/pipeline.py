@@ -22,6 +22,9 @@ constant                      value  why
                                      duplicate-ID capture must see every warning
 ``SWITCH_SPEEDUPS``               1  before anything runs sphinx-needs code: turns the
                                      speed-ups on or off (``handbook_speedups``)
+``CHECK_CONFIG``                  2  after the warning filters, before anything reads
+                                     a ``handbook_*`` value: wrong values are reported
+                                     and replaced by their defaults
 ``APPLY_NEEDS_CONFIG``            5  sphinx-needs reads its configuration from
                                      priority 10 on; the metamodel-derived values
                                      must be in place before that
@@ -77,6 +80,7 @@ SPHINX_DEFAULT = 500
 # config-inited
 INSTALL_WARNING_FILTERS = 1
 SWITCH_SPEEDUPS = 1
+CHECK_CONFIG = 2
 APPLY_NEEDS_CONFIG = 5
 LOAD_DATA = 900
 GENERATE_REGION_PAGES = 901

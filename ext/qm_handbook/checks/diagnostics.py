@@ -111,6 +111,13 @@ CODES: dict[str, Code] = {
             "Selbstevaluation, zertifiziert. Meinten Sie „zertifiziert“?",
         ),
         _code(
+            "bad_config",
+            "error",
+            "Eine Einstellung handbook_* in conf.py hat einen unzulässigen Wert; es gilt ihr Vorgabewert.",
+            "conf.py:12: handbook_navigation = „alles“ ist nicht zulässig; erlaubt: „aktuell“, „alle“. "
+            "Meinten Sie „alle“? Bis dahin gilt der Vorgabewert „aktuell“.",
+        ),
+        _code(
             "unknown_key",
             "warning",
             "Eine Daten-Datei enthält einen unbekannten Schlüssel.",

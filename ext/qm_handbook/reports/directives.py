@@ -34,7 +34,7 @@ from ..model.context import get_context
 from ..site.dependencies import note_needs_view
 from .coverage_model import GAP_KINDS, CoverageResult
 from .exports import DOWNLOADS
-from .placeholder import qm_report
+from .placeholder import ReportOptions, qm_report
 from .result import get_result, setup_result
 from .views_common import Linker, para, stand
 from .views_institution import audit_view, card_line, gap_list, institution_dashboard, measures_plan
@@ -70,11 +70,14 @@ class ReportDirective(SphinxDirective):
     def warn(self, message: str, code: str = "report_option") -> None:
         logger.warning(message, type="qm", subtype=code, location=self.get_location())
 
-    def parse_options(self) -> dict[str, Any] | None:
+    def parse_options(self) -> ReportOptions | None:
         ctx = get_context(self.env)
-        options: dict[str, Any] = {}
-        for key, value in self.options.items():
-            options[key] = value
+        options: ReportOptions = {}
+        # Texts are taken as written; every other option is parsed below or by the subclass.
+        if "katalog" in self.options:
+            options["katalog"] = str(self.options["katalog"])
+        if "verantwortlich" in self.options:
+            options["verantwortlich"] = str(self.options["verantwortlich"])
         codes = _codes(self.options.get("einrichtung", ""))
         if codes == ["alle"]:
             codes = []
@@ -107,7 +110,7 @@ class MatrixDirective(ReportDirective):
     view = "matrix"
     option_spec: ClassVar[dict[str, Any]] = {"einrichtung": directives.unchanged, "katalog": directives.unchanged}
 
-    def parse_options(self) -> dict[str, Any] | None:
+    def parse_options(self) -> ReportOptions | None:
         options = super().parse_options()
         if options is not None and "einrichtung" not in self.options:
             options["einrichtung"] = []  # the matrix shows the whole network unless restricted
@@ -119,7 +122,7 @@ class AuditDirective(ReportDirective):
     single = True
     option_spec: ClassVar[dict[str, Any]] = {"einrichtung": directives.unchanged, "bereich": directives.unchanged}
 
-    def parse_options(self) -> dict[str, Any] | None:
+    def parse_options(self) -> ReportOptions | None:
         options = super().parse_options()
         if options is not None:
             options["bereich"] = _codes(self.options.get("bereich", ""))
@@ -130,7 +133,7 @@ class GapsDirective(ReportDirective):
     view = "gaps"
     option_spec: ClassVar[dict[str, Any]] = {"einrichtung": directives.unchanged, "art": directives.unchanged}
 
-    def parse_options(self) -> dict[str, Any] | None:
+    def parse_options(self) -> ReportOptions | None:
         options = super().parse_options()
         if options is None:
             return None
@@ -153,7 +156,7 @@ class MeasuresDirective(ReportDirective):
         "ueberfaellig": directives.flag,
     }
 
-    def parse_options(self) -> dict[str, Any] | None:
+    def parse_options(self) -> ReportOptions | None:
         options = super().parse_options()
         if options is None:
             return None
@@ -177,7 +180,7 @@ class DashboardDirective(ReportDirective):
     single = True
     option_spec: ClassVar[dict[str, Any]] = {"einrichtung": directives.unchanged, "netzwerk": directives.flag}
 
-    def parse_options(self) -> dict[str, Any] | None:
+    def parse_options(self) -> ReportOptions | None:
         options = super().parse_options()
         if options is not None:
             options["netzwerk"] = "netzwerk" in self.options
@@ -189,7 +192,7 @@ class ComparisonDirective(ReportDirective):
     required_arguments = 1
     option_spec: ClassVar[dict[str, Any]] = {}
 
-    def parse_options(self) -> dict[str, Any] | None:
+    def parse_options(self) -> ReportOptions | None:
         ctx = get_context(self.env)
         requirement = self.arguments[0].strip()
         if requirement not in ctx.requirements:
@@ -203,7 +206,7 @@ class ExportsDirective(ReportDirective):
     view = "exports"
     option_spec: ClassVar[dict[str, Any]] = {}
 
-    def parse_options(self) -> dict[str, Any] | None:
+    def parse_options(self) -> ReportOptions | None:
         return {}
 
 
@@ -237,7 +240,7 @@ def _index_docs(app: Sphinx) -> dict[str, str]:
 def render(app: Sphinx, node: qm_report, fromdocname: str, result: CoverageResult, chart_id: str) -> list[nodes.Node]:
     """The nodes of one placeholder."""
     link = _linker(app, fromdocname)
-    options: dict[str, Any] = node["options"]
+    options: ReportOptions = node["options"]
     codes: list[str] = options.get("einrichtung", [])
     view = node["view"]
     if view == "matrix":
