@@ -40,6 +40,7 @@ from .model.context import handbook_context
 from .model.metamodel import load_metamodel, needs_config
 from .model.model_docs import setup_model_docs
 from .pdf import setup_pdf
+from .publish import setup_publish
 from .reports.directives import setup_reports
 from .site.catalog_pages import generate_catalog_pages
 from .site.dependencies import setup_dependencies
@@ -102,6 +103,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_regions(app)
     setup_incremental(app)
     setup_page_notes(app)
+    setup_publish(app)
     return {"version": __version__, "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}
 
 

@@ -31,8 +31,9 @@ constant                      value  why
 ``LOAD_DATA``                   900  after sphinx-needs and all other extensions are
                                      configured: generates the catalog pages (and
                                      loads the context, on first use)
-``GENERATE_REGION_PAGES``       901  after the catalog pages, so generated files
-                                     appear in one order; gets the context itself
+``GENERATE_REGION_PAGES``       901  gets the context itself (no need to follow
+                                     ``LOAD_DATA``); must run before ``SCAN_PAGES``,
+                                     which checks the region pages it writes
 ``KNOWN_NAMES``                 910  after sphinx-needs registered one directive per
                                      need type (the "did you mean" hints list them)
 ``SCAN_PAGES``                  950  last: checks every page file, so the generated
@@ -56,10 +57,19 @@ Other events:
 ``AFTER_NEEDS_RESOLVED``        600  ``write-started``: after sphinx-needs (500) has
                                      resolved and sealed all needs; checks and the
                                      coverage result read the final needs
+``PUBLIC_PROFILE``              650  ``write-started``: after the coverage result
+                                     (600): the public profile redacts it and hides
+                                     internal pages before anything is written
+``BEFORE_NEED_CARDS``           400  ``doctree-resolved``: before sphinx-needs (500)
+                                     renders need cards: internal items are removed
 ``AFTER_NEED_CARDS``            800  ``doctree-resolved``: after sphinx-needs (500)
                                      has built the need cards whose dates we format
+``REDACT_OUTPUTS``              700  ``build-finished``: after sphinx-needs (500)
+                                     wrote needs.json; filters it and objects.inv
 ``WRITE_CHECK_REPORT``          900  ``build-finished``: after the other handlers, so
                                      the warning counts are complete
+``LEAK_CHECK``                  950  ``build-finished``: last writer done: scans
+                                     every public output file for internal items
 ============================  =====  ==================================================
 """
 
@@ -91,8 +101,14 @@ AFTER_SPHINX_COLLECTORS = 600
 # write-started
 AFTER_NEEDS_RESOLVED = 600
 
+# write-started (public profile)
+PUBLIC_PROFILE = 650
+
 # doctree-resolved
+BEFORE_NEED_CARDS = 400
 AFTER_NEED_CARDS = 800
 
 # build-finished
+REDACT_OUTPUTS = 700
 WRITE_CHECK_REPORT = 900
+LEAK_CHECK = 950

@@ -76,6 +76,13 @@ class HandbookConfig:
         default="",
         metadata={"rebuild": "", "help": "Datei für die Zusammenfassung der Prüfung (Meldungen je Code, JSON)"},
     )
+    profil: str = field(
+        default="intern",
+        metadata={
+            "rebuild": "html",
+            "help": "„intern“: alles (mit PDFs); „oeffentlich“: öffentliche Website ohne interne Seiten und Einträge",
+        },
+    )
     navigation: str = field(
         default="aktuell",
         metadata={

@@ -76,6 +76,8 @@ class InstitutionFile(TypedDict, total=False):
     zertifizierung: CertificationTable
     qm: QmTable
     handbuch: HandbookTable
+    #: default visibility of the institution's pages: "öffentlich" (default) or "intern"
+    sichtbarkeit: str
 
 
 class RegionTable(TypedDict):
@@ -88,6 +90,21 @@ class RegionTable(TypedDict):
     rotation: NotRequired[list[str]]
 
 
+class AllowedHtmlTable(TypedDict):
+    """One ``[[sicherheit.html]]``: an HTML snippet the network allows verbatim."""
+
+    name: str
+    html: str
+
+
+class SecurityTable(TypedDict, total=False):
+    """``[sicherheit]`` of ``netzwerk.toml``: exceptions of the content security checks."""
+
+    html: list[AllowedHtmlTable]
+    #: e-mail addresses and phone numbers meant to be public
+    oeffentliche_kontakte: list[str]
+
+
 class NetworkFile(TypedDict, total=False):
     """``handbook/netzwerk.toml``: the network and its regional networks."""
 
@@ -97,6 +114,7 @@ class NetworkFile(TypedDict, total=False):
     region: list[RegionTable]
     #: hosting rotation of a network without regions
     rotation: list[str]
+    sicherheit: SecurityTable
 
 
 class CriterionTable(TypedDict):
