@@ -30,6 +30,7 @@ from qm_handbook.checks.page_structure import check_structure
 from qm_handbook.model.catalog import load_catalogs
 from qm_handbook.model.institutions import load_institutions, load_network
 from qm_handbook.model.metamodel import load_metamodel
+from qm_handbook.publish.security import load_policy
 from qm_handbook.site.catalog_pages import generate_catalog_pages
 
 BASIC = Path(__file__).resolve().parents[1] / "roots" / "test-basic"
@@ -99,6 +100,7 @@ def load_everything(src: Path) -> list[Problem]:
     problems += found
     network, found = load_network(src / "netzwerk.toml")
     problems += found
+    problems += load_policy(src / "netzwerk.toml")[1]
     regions = {r.code for r in network.regions} if network else set()
     _institutions, found = load_institutions(src / "institutions", regions)
     problems += found

@@ -22,6 +22,7 @@ from qm_handbook.model import shapes
 from qm_handbook.model.catalog import load_catalog
 from qm_handbook.model.institutions import load_institution, load_network
 from qm_handbook.model.metamodel import load_metamodel
+from qm_handbook.publish.security import load_policy
 
 BASIC = Path(__file__).resolve().parents[1] / "roots" / "test-basic"
 MODEL = load_metamodel()
@@ -69,7 +70,7 @@ def _load(file: str, path: Path) -> list[Any]:
     if file.endswith("einrichtung.toml"):
         return load_institution(path, {"nord"})[1]
     if file == "netzwerk.toml":
-        return load_network(path)[1]
+        return load_network(path)[1] + load_policy(path)[1]
     return load_catalog(path, MODEL)[1]
 
 
