@@ -308,3 +308,18 @@ def test_generated_folders_ignore_themselves_in_version_control(checked: Checked
     for folder in ("katalog/_generiert", "institutions/_regionen"):
         lines = (checked.src / folder / ".gitignore").read_text(encoding="utf-8").splitlines()
         assert "*" in lines, folder
+
+
+def test_data_file_linked_from_outside_is_not_published(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(BASIC, src, ignore=shutil.ignore_patterns("_generiert", "_regionen"))
+    outside = tmp_path / "fremd" / "einrichtung.toml"
+    outside.parent.mkdir()
+    shutil.move(src / ALPHA / "einrichtung.toml", outside)
+    (src / ALPHA / "einrichtung.toml").symlink_to(outside)
+    warnings, _docs = check(src, tmp_path / "out")
+    line = next(w for w in warnings.splitlines() if w.startswith(f"{ALPHA}einrichtung.toml:1:"))
+    assert "außerhalb des Projekts" in line and line.endswith("[qm.page_link]")
+    region_page = (src / "institutions" / "_regionen" / "nord.md").read_text(encoding="utf-8")
+    assert "Zu diesem Regionalnetzwerk gehören 0 Einrichtungen." in region_page  # the profile was not read
+    assert "Traceback" not in warnings

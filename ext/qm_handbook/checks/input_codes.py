@@ -25,8 +25,8 @@ INPUT_CODES: tuple[tuple[str, str, str, str], ...] = (
     (
         "page_link",
         "error",
-        "Eine Seite kann nicht veröffentlicht werden: ein symbolischer Link ins Leere oder auf eine Datei "
-        "außerhalb des Projekts, oder eine Datei ohne Leserechte; sie wird ausgelassen.",
+        "Eine Seite oder Daten-Datei kann nicht veröffentlicht werden: ein symbolischer Link ins Leere oder auf "
+        "eine Datei außerhalb des Projekts, oder eine Datei ohne Leserechte; sie wird ausgelassen.",
         "institutions/w1/geheim.md:1: Die Seite zeigt über einen symbolischen Link auf eine Datei außerhalb "
         "des Projekts (/home/…/geheim.md); sie wird nicht veröffentlicht.",
     ),
