@@ -144,6 +144,14 @@ def _need_option(m: re.Match[str]) -> tuple[str, str]:
 
 
 def _invalid_id(m: re.Match[str]) -> tuple[str, str]:
+    from ..model.metamodel import MAX_ID_LENGTH
+
+    if len(m["id"]) > MAX_ID_LENGTH:
+        return (
+            f"Die Kennung „{m['id'][:24]}…“ ist länger als {MAX_ID_LENGTH} Zeichen; der Eintrag fehlt deshalb im "
+            "Handbuch.",
+            "Kürzen Sie die Kennung.",
+        )
     return (
         f"Die Kennung „{m['id']}“ ist ungültig; der Eintrag fehlt deshalb im Handbuch.",
         "Kennungen bestehen aus Großbuchstaben, Ziffern und Unterstrichen, z. B. W9_NW_LEITBILD.",
