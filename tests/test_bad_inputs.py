@@ -50,6 +50,8 @@ PAGES = {
     "lange-id.md": HEADER + f"# Lang\n\n```{{massnahme}} Lang\n:id: {LONG_ID}\n:status: offen\n```\n",
     "ohne-titel.md": HEADER + "# Ohne Titel\n\n```{massnahme}\n:id: A1_MA_OHNE\n:status: offen\n```\n",
     "bild.md": HEADER + "# Bild\n\n![Plan](fehlt.png)\n\n```{include} gibt-es-nicht.md\n```\n",
+    "direktiven.md": HEADER + "# Direktiven\n\n```{qm-einrichtungen}\n:region: gibtsnicht\n```\n\n"
+    "```{qm-regionen}\n:tiefe: 2\n```\n",
     "veraltet.md": HEADER.replace("---\n\n", "html_meta:\n  description: x\n---\n\n", 1) + "# Veraltet\n",
 }
 
@@ -324,3 +326,11 @@ def test_data_file_linked_from_outside_is_not_published(tmp_path: Path) -> None:
     region_page = (src / "institutions" / "_regionen" / "nord.md").read_text(encoding="utf-8")
     assert "Zu diesem Regionalnetzwerk gehören 0 Einrichtungen." in region_page  # the profile was not read
     assert "Traceback" not in warnings
+
+
+def test_report_directives_with_unknown_values(checked: Checked) -> None:
+    page = checked.src / ALPHA / "direktiven.md"
+    region = checked.at(f"{ALPHA}direktiven.md:{_line(page, '{qm-einrichtungen}')}:", "Die Region „gibtsnicht“ gibt es")
+    assert region.endswith("[qm.unknown_reference]")
+    line = _line(page, "{qm-regionen}")
+    checked.at(f"{ALPHA}direktiven.md:{line}:", "„qm-regionen“ erwartet weder Text hinter ihrem Namen noch Inhalt")

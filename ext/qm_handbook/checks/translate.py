@@ -111,6 +111,15 @@ def _directive_unknown(m: re.Match[str]) -> tuple[str, str]:
 
 
 def _directive_parse(m: re.Match[str]) -> tuple[str, str]:
+    if "none permitted" in m.string:
+        name = re.match(r"'([^']+)'", m.string)
+        shown = f"„{name[1]}“ " if name else ""
+        return (
+            f"Die Direktive {shown}erwartet weder Text hinter ihrem Namen noch Inhalt; der Block wird nicht "
+            "ausgewertet.",
+            "Entfernen Sie Text hinter ```{…} und zwischen den Zeilen des Blocks; prüfen Sie auch die Namen der "
+            "Optionen (:name: wert), denn unbekannte Optionen zählen hier als Inhalt.",
+        )
     return (
         "Eine Direktive ist fehlerhaft aufgebaut und wird nicht ausgewertet.",
         "Prüfen Sie die Optionszeilen (:name: wert) direkt unter der ersten Zeile des Blocks.",
