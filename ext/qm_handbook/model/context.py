@@ -101,7 +101,7 @@ def load_context(app: Sphinx) -> HandbookContext:
     for path in outside:
         problems.append(
             Problem(
-                code="page_link",
+                code="symlink_outside",
                 message="Die Daten-Datei zeigt über einen symbolischen Link auf eine Datei außerhalb des Projekts "
                 f"({path.resolve()}); ihr Inhalt wird nicht veröffentlicht.",
                 hint="Kopieren Sie die Datei ins Projekt, statt sie zu verlinken.",
