@@ -15,6 +15,7 @@ from . import pipeline
 from .checks.reporting import log_problems
 from .checks.suspect import setup_suspect
 from .checks.validate import setup_validate
+from .compat.cards import setup_cards
 from .compat.incremental import setup_incremental
 from .compat.speedups import setup_speedups
 from .model import config as handbook_config
@@ -23,6 +24,7 @@ from .model.metamodel import load_metamodel, needs_config
 from .model.model_docs import setup_model_docs
 from .pdf import setup_pdf
 from .reports.directives import setup_reports
+from .site.appearance import setup_appearance
 from .site.catalog_pages import generate_catalog_pages
 from .site.dependencies import setup_dependencies
 from .site.doccontrol import setup_doccontrol
@@ -68,6 +70,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_needs")
     setup_speedups(app)
+    setup_cards(app)
     handbook_config.register(app)
     app.connect("config-inited", apply_needs_config, priority=pipeline.APPLY_NEEDS_CONFIG)
     app.connect("config-inited", load_data, priority=pipeline.LOAD_DATA)
@@ -77,6 +80,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_dependencies(app)
     setup_overview(app)
     setup_need_display(app)
+    setup_appearance(app)
     setup_model_docs(app)
     setup_doccontrol(app)
     setup_site(app)
