@@ -6,16 +6,20 @@ When nox is missing, this file creates a project-local environment ``.venv-nox/`
 with the pinned nox and uv, and re-runs itself there. Every session installs its
 packages from ``constraints.txt`` (exact versions) into its own environment.
 
-    python3 noxfile.py -s build     # website and PDFs of the demo network
+    python3 noxfile.py -s build     # internal site with PDFs and the public site of the demo network
+    python3 noxfile.py -s oeffentlich   # the public site only (publishing pipeline)
+    python3 noxfile.py -s intern    # the internal site only, without PDFs (publishing pipeline)
     python3 noxfile.py -s pdf -- vhs-leipziger-land   # one institution's PDF (none: all + network)
     python3 noxfile.py -s tests     # the whole test suite
     python3 noxfile.py -s check     # fast check of all sources, no HTML (summary per code)
     python3 noxfile.py -s bestaetigen -- W1_DQE_E1_1   # re-confirm statements after a catalog change
+    python3 noxfile.py -s neu -- einrichtung vhs-x --name "VHS X" --kuerzel W5 --region west
     python3 noxfile.py -s preview   # live preview while editing
     python3 noxfile.py -s lint      # ruff and mypy
     python3 noxfile.py -s report    # readiness and gaps in the terminal (thresholds for CI)
     python3 noxfile.py -s lock      # regenerate constraints.txt
     python3 noxfile.py -s bench     # benchmark synthetic networks (-- 8 32 130)
+    python3 noxfile.py -s frisch    # the README's two commands on a bare Debian root (root, debootstrap)
 """
 
 from __future__ import annotations
@@ -78,15 +82,38 @@ def _sphinx_build(session: nox.Session, builder: str, outdir: Path, *extra: str)
     )  # fmt: skip
 
 
+#: The two profiles of the main build (see handbook/mitarbeit/veroeffentlichen.md).
+INTERNAL_DIR = BUILD_DIR / "intern"
+PUBLIC_DIR = BUILD_DIR / "oeffentlich"
+
+
 @nox.session
 def build(session: nox.Session) -> None:
-    """Build the demo network: the website, then every institution's PDF (warnings are errors)."""
+    """Build both profiles: internal site with PDFs, then the public site (leak-checked)."""
     _install(session, "docs", "pdf")
-    html = BUILD_DIR / "html"
-    _sphinx_build(session, "html", html, *session.posargs)
+    _sphinx_build(session, "html", INTERNAL_DIR, *session.posargs)
     _build_pdfs(session, [])
-    session.log(f"Website: {html / 'index.html'}")
-    session.log(f"Need-Daten: {html / 'needs.json'}")
+    # Same doctree folder: the public profile only writes, it reads nothing again.
+    _sphinx_build(session, "html", PUBLIC_DIR, "-D", "handbook_profil=oeffentlich", *session.posargs)
+    session.log(f"Interne Website (mit PDFs, nicht veröffentlichen): {INTERNAL_DIR / 'index.html'}")
+    session.log(f"Öffentliche Website (auf Interna geprüft): {PUBLIC_DIR / 'index.html'}")
+    session.log(f"Need-Daten: {INTERNAL_DIR / 'needs.json'} (intern), {PUBLIC_DIR / 'needs.json'} (öffentlich)")
+
+
+@nox.session(default=False)
+def intern(session: nox.Session) -> None:
+    """Only the internal website, without PDFs (publishing pipeline: a protected artifact)."""
+    _install(session, "docs")
+    _sphinx_build(session, "html", INTERNAL_DIR, *session.posargs)
+    session.log(f"Interne Website (nicht veröffentlichen): {INTERNAL_DIR / 'index.html'}")
+
+
+@nox.session(default=False)
+def oeffentlich(session: nox.Session) -> None:
+    """Only the public site (for the publishing pipeline; internal pages and items left out)."""
+    _install(session, "docs")
+    _sphinx_build(session, "html", PUBLIC_DIR, "-D", "handbook_profil=oeffentlich", *session.posargs)
+    session.log(f"Öffentliche Website: {PUBLIC_DIR / 'index.html'}")
 
 
 @nox.session(default=False)
@@ -98,7 +125,8 @@ def pdf(session: nox.Session) -> None:
 
 def _build_pdfs(session: nox.Session, slugs: list[str]) -> None:
     # Same doctree folder as the website: pages already read there are not read again.
-    outdir = BUILD_DIR / "html" / "pdf"
+    # The PDFs belong to the internal profile only (they hold internal pages and items).
+    outdir = INTERNAL_DIR / "pdf"
     selection = f"handbook_pdf_select={','.join(slugs)}"
     _sphinx_build(session, "qmpdf", outdir, "-D", selection, "-D", "handbook_pdf_jobs=auto")
     for slug in slugs or ["*"]:
@@ -151,6 +179,14 @@ def bestaetigen(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def neu(session: nox.Session) -> None:
+    """Scaffold: `-- einrichtung <ordner> --name … --kuerzel …` or `-- nachweis|massnahme|… <Kürzel> "Titel"`."""
+    _install(session, "docs")
+    session.run("python", "-m", "qm_handbook.commands.neu", "--quelle", str(ROOT), *session.posargs,
+                env={"PYTHONPATH": str(ROOT / "ext")})  # fmt: skip
+
+
+@nox.session(default=False)
 def preview(session: nox.Session) -> None:
     """Live preview at http://127.0.0.1:8000 while editing pages."""
     _install(session, "docs", "preview")
@@ -196,6 +232,12 @@ def bench(session: nox.Session) -> None:
         "--arbeitsordner", str(BUILD_DIR / "bench"), "--docs", str(ROOT / "handbook" / "mitarbeit" / "leistung.md"),
         env={"PYTHONPATH": str(ROOT / "ext")},
     )  # fmt: skip
+
+
+@nox.session(venv_backend="none", default=False)
+def frisch(session: nox.Session) -> None:
+    """Run the README's two commands in a bare Debian root made with debootstrap (needs root)."""
+    session.run(sys.executable, str(ROOT / "tests" / "tools" / "fresh_machine.py"), *session.posargs)
 
 
 @nox.session(default=False)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from io import StringIO
@@ -13,6 +15,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from sphinx.application import Sphinx
+from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
 from sphinx.util.docutils import docutils_namespace
 
@@ -55,6 +58,19 @@ def html_app(src: Path, out: Path, warning: StringIO | None = None, **kwargs: An
         warning=StringIO() if warning is None else warning,
         **kwargs,
     )
+
+
+@contextlib.contextmanager
+def built_copy(root: Path, workdir: Path) -> Iterator[SphinxTestApp]:
+    """An HTML build (fresh environment, all pages) of a copy of the test root ``root``."""
+    src = workdir / "src"
+    shutil.copytree(root, src)
+    app = SphinxTestApp("html", srcdir=src, freshenv=True)
+    try:
+        app.build(force_all=True)
+        yield app
+    finally:
+        app.cleanup()
 
 
 def soup(path: Path) -> BeautifulSoup:

@@ -108,14 +108,14 @@ def _need_option(m: re.Match[str]) -> tuple[str, str]:
 def _invalid_id(m: re.Match[str]) -> tuple[str, str]:
     return (
         f"Die Kennung „{m['id']}“ ist ungültig; der Eintrag fehlt deshalb im Handbuch.",
-        "Kennungen bestehen aus Großbuchstaben, Ziffern und Unterstrichen, z. B. W1_NW_LEITBILD.",
+        "Kennungen bestehen aus Großbuchstaben, Ziffern und Unterstrichen, z. B. W9_NW_LEITBILD.",
     )
 
 
 def _missing_id(m: re.Match[str]) -> tuple[str, str]:
     return (
         "Der Eintrag hat keine Kennung (:id:) und fehlt deshalb im Handbuch.",
-        "Ergänzen Sie z. B. „:id: W1_NW_LEITBILD“ (Kürzel der Einrichtung vorn).",
+        "Ergänzen Sie z. B. „:id: W9_NW_LEITBILD“ (Kürzel der Einrichtung vorn).",
     )
 
 

@@ -21,16 +21,16 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.errors import ExtensionError
 
-from .. import pipeline
-from ..model.context import get_context
+from ..model.context import handbook_context
+from ..model.needs import resolved_needs
+from ..publish.profile import intern_marker, need_shown
 from ..site.cards import CardIndex, render_card
+from ..state import get_state
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.builders import Builder
 
 _PATCHED = "_qm_handbook_cards"
-_INDEX = "qm_card_index"
 _SIGNATURE = ("node", "data", "app", "layout", "style", "docname")
 
 
@@ -45,29 +45,22 @@ def _fail(what: str) -> ExtensionError:
     )
 
 
-def _card_index(app: Sphinx) -> CardIndex:
-    index: CardIndex | None = getattr(app, _INDEX, None)
-    if index is None:
-        index = _build_index(app)
-    return index
+def card_index(app: Sphinx) -> CardIndex:
+    """The link labels of all needs of this build (write phase; computed once)."""
+    write = get_state(app).write
+    if write.cards is None:
+        ctx = handbook_context(app)
+        write.cards = CardIndex(
+            resolved_needs(app),
+            ctx.model,
+            ctx.institution_of,
+            shown=lambda need_id: need_shown(app, need_id),
+            marker=intern_marker,
+        )
+    return write.cards
 
 
-def _build_index(app: Sphinx) -> CardIndex:
-    from sphinx_needs.api import get_needs_view
-
-    ctx = get_context(app.env)
-    index = CardIndex(get_needs_view(app), ctx.model, ctx.institution_of)
-    setattr(app, _INDEX, index)
-    return index
-
-
-def _refresh_index(app: Sphinx, builder: Builder) -> None:
-    """Build the index once per build, after sphinx-needs sealed the needs."""
-    _build_index(app)
-
-
-def _own_card(node: nodes.Element, data: Any, app: Sphinx, docname: str | None) -> nodes.container | None:
-    index = _card_index(app)
+def _own_card(node: nodes.Element, data: Any, app: Sphinx, docname: str | None) -> nodes.container:
     here = docname or str(data.get("docname") or "")
     builder = app.builder
 
@@ -76,8 +69,7 @@ def _own_card(node: nodes.Element, data: Any, app: Sphinx, docname: str | None) 
             return f"#{anchor}"
         return f"{builder.get_relative_uri(here, target)}#{anchor}"
 
-    content = list(node.children)
-    return render_card(data, content, index=index, uri=uri, here=here)
+    return render_card(data, list(node.children), index=card_index(app), uri=uri, here=here)
 
 
 def _patch_need_repr() -> None:
@@ -107,12 +99,10 @@ def _patch_need_repr() -> None:
             and layout is None
             and style is None
             and not data.get("layout")
-            and data.get("type") in get_context(app.env).model.types
+            and data.get("type") in handbook_context(app).model.types
         )
         if own:
-            card = _own_card(node, data, app, docname)
-            if card is not None:
-                return card
+            return _own_card(node, data, app, docname)
         return original(node, data, app, layout=layout, style=style, docname=docname)  # type: ignore[no-any-return]
 
     setattr(build_need_repr, _PATCHED, True)
@@ -124,4 +114,3 @@ def setup_cards(app: Sphinx) -> None:
     _patch_need_repr()
     if "handbook_own_cards" not in app.config:
         app.add_config_value("handbook_own_cards", True, "html", types=frozenset({bool}))
-    app.connect("write-started", _refresh_index, priority=pipeline.AFTER_NEEDS_RESOLVED)

@@ -22,6 +22,7 @@ from .tomlfile import TomlFile
 
 INSTITUTION_FILE = "einrichtung.toml"
 STATUSES = ("Einführung", "Selbstevaluation", "zertifiziert")
+VISIBILITIES = ("öffentlich", "intern")
 _SHORT_CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{0,7}$")
 #: Codes institutions must not use: they prefix network items.
 RESERVED_CODES = frozenset({"NETZ"})
@@ -45,6 +46,8 @@ class Network:
     summary: str
     founded: str
     regions: tuple[Region, ...]
+    #: Hosting rotation of a network without regions (one group).
+    rotation: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,12 +79,15 @@ class Institution:
     handbook_version: str = ""
     approved_by: str = ""
     approved_on: dt.date | None = None
+    #: Default visibility of the institution's pages (``sichtbarkeit``; a page's
+    #: front matter overrides it).
+    visibility: str = "öffentlich"
     path: Path = field(default_factory=Path)
 
 
 _TOP_KEYS = {
     "name", "kurzname", "kuerzel", "region", "art", "fiktiv", "status", "katalog",
-    "zielgruppen", "adresse", "kontakt", "zertifizierung", "qm", "handbuch",
+    "zielgruppen", "adresse", "kontakt", "zertifizierung", "qm", "handbuch", "sichtbarkeit",
 }  # fmt: skip
 _TABLE_KEYS = {
     "adresse": {"strasse", "plz", "ort"},
@@ -127,7 +133,7 @@ def load_institution(path: Path, regions: set[str]) -> tuple[Institution | None,
         )
         code = ""
     name = src.text_value(data, "name", required=True)
-    region = src.text_value(data, "region", required=True)
+    region = src.text_value(data, "region", required=bool(regions))
     if region and regions and region not in regions:
         from ..checks.diagnostics import suggest
 
@@ -168,6 +174,7 @@ def load_institution(path: Path, regions: set[str]) -> tuple[Institution | None,
         handbook_version=src.text_value(hb, "version"),
         approved_by=src.text_value(hb, "freigegeben_von"),
         approved_on=src.date_value(hb, "freigegeben_am"),
+        visibility=src.choice(data, "sichtbarkeit", VISIBILITIES, required=False) or "öffentlich",
         path=path,
     )
     return institution, src.problems
@@ -178,7 +185,7 @@ def load_network(path: Path) -> tuple[Network | None, list[Problem]]:
     src = TomlFile(path)
     if not src.ok:
         return None, src.problems
-    src.check_keys(src.data, {"name", "kurzbeschreibung", "gegruendet", "region"})
+    src.check_keys(src.data, {"name", "kurzbeschreibung", "gegruendet", "region", "rotation", "sicherheit"})
     regions = []
     for raw in src.data.get("region", []):
         src.check_keys(raw, {"kuerzel", "name", "fiktiv", "rotation"}, "region")
@@ -198,6 +205,7 @@ def load_network(path: Path) -> tuple[Network | None, list[Problem]]:
         summary=src.text_value(src.data, "kurzbeschreibung"),
         founded=src.text_value(src.data, "gegruendet"),
         regions=tuple(regions),
+        rotation=tuple(str(c) for c in src.data.get("rotation", [])),
     )
     return network, src.problems
 

@@ -71,6 +71,14 @@ class TypeDef:
     optional: tuple[str, ...] = ()
     #: Status value -> fields that must be filled when the need has that status.
     status_requires: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Default visibility of the type's items on the public site (vocabulary
+    #: ``sichtbarkeit``); an item's field or an internal page overrides it.
+    visibility: str = "öffentlich"
+    #: Middle part of new IDs (``W1_NW_01``); empty: no ``neu`` command for the type.
+    id_prefix: str = ""
+    #: Page new entries are appended to (institution: relative to its folder; network:
+    #: relative to the source folder; ending in ``/``: a new page per entry there).
+    page: str = ""
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -166,6 +174,9 @@ def parse_metamodel(data: dict[str, Any], source: Path = METAMODEL_FILE) -> Meta
         for status, needed in status_requires.items():
             if status not in vocabularies.get(status_vocab or "", ()) or not set(needed) <= set(fields):
                 raise MetamodelError(f"type {name!r}: bad status_requires entry {status!r}")
+        visibility = str(spec.get("visibility", "öffentlich"))
+        if visibility not in vocabularies.get("sichtbarkeit", ("öffentlich", "intern")):
+            raise MetamodelError(f"type {name!r}: visibility {visibility!r} not in vocabulary 'sichtbarkeit'")
         types[name] = TypeDef(
             name=name,
             title=spec["title"],
@@ -176,6 +187,9 @@ def parse_metamodel(data: dict[str, Any], source: Path = METAMODEL_FILE) -> Meta
             required=_tuple(spec.get("required")),
             optional=_tuple(spec.get("optional")),
             status_requires=status_requires,
+            visibility=visibility,
+            id_prefix=str(spec.get("id_prefix", "")),
+            page=str(spec.get("page", "")),
         )
     links: dict[str, LinkDef] = {}
     for name, spec in data.get("links", {}).items():

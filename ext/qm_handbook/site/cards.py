@@ -52,9 +52,16 @@ class CardIndex:
         needs: Mapping[str, Mapping[str, Any]],
         model: Metamodel,
         institution_of: Callable[[str], Institution | None],
+        *,
+        shown: Callable[[str], bool] = lambda _need_id: True,
+        marker: Callable[[], nodes.Node] = lambda: nodes.inline("intern", "intern"),
     ) -> None:
         self.model = model
         self.institution_of = institution_of
+        #: whether this build may show a need (the public profile hides internal ones)
+        self.shown = shown
+        #: what stands in place of hidden needs
+        self.marker = marker
         self.targets: dict[str, LinkTarget] = {}
         for need_id, need in needs.items():
             type_def = model.types.get(str(need.get("type", "")))
@@ -166,7 +173,11 @@ def _field(label: str, body: nodes.Node) -> nodes.field:
 
 
 def _links_field(label: str, ids: Iterable[str], index: CardIndex, uri: Linker, here: str) -> nodes.field:
-    entries = [_link_entry(str(i), index, uri, here) for i in ids]
+    wanted = [str(i) for i in ids]
+    entries = [_link_entry(i, index, uri, here) for i in wanted if index.shown(i)]
+    if len(entries) < len(wanted):
+        # Hidden (internal) needs: one marker, neither their titles nor how many there are.
+        entries.append(nodes.paragraph("", "", index.marker(), classes=["qm-need-link"]))
     if len(entries) == 1:
         return _field(label, entries[0])
     items = nodes.bullet_list(classes=["qm-need-links", *(["qm-need-links-lang"] if len(entries) > _LONG_LIST else [])])
