@@ -27,7 +27,7 @@ CHROMIUM_ARGS = [
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (name from the base class)
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

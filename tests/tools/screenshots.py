@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from browser import chromium, serve, set_theme  # noqa: E402
+from browser import chromium, serve, set_theme
 
 PAGES = [
     "handbook/index.html",

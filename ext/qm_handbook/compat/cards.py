@@ -79,7 +79,10 @@ def _patch_need_repr() -> None:
     current = getattr(need_module, "build_need_repr", None)
     if getattr(current, _PATCHED, False):
         return
-    if current is not layout_module.build_need_repr or "build_need_repr" not in need_module.format_need_nodes.__code__.co_names:
+    if (
+        current is not layout_module.build_need_repr
+        or "build_need_repr" not in need_module.format_need_nodes.__code__.co_names
+    ):
         raise _fail("build_need_repr in format_need_nodes")
     if tuple(inspect.signature(current).parameters) != _SIGNATURE:
         raise _fail("Signatur von build_need_repr")
@@ -103,10 +106,10 @@ def _patch_need_repr() -> None:
         )
         if own:
             return _own_card(node, data, app, docname)
-        return original(node, data, app, layout=layout, style=style, docname=docname)  # type: ignore[no-any-return]
+        return original(node, data, app, layout=layout, style=style, docname=docname)
 
     setattr(build_need_repr, _PATCHED, True)
-    need_module.build_need_repr = build_need_repr
+    setattr(need_module, "build_need_repr", build_need_repr)  # noqa: B010 (module without this export in its stubs)
 
 
 def setup_cards(app: Sphinx) -> None:

@@ -120,9 +120,7 @@ def render_card(
     type_name = str(need["type"])
     type_def = model.types[type_name]
     need_id = str(need["id"])
-    card = nodes.container(
-        ids=[need_id], classes=["qm-need", f"qm-need-{type_name}"]
-    )
+    card = nodes.container(ids=[need_id], classes=["qm-need", f"qm-need-{type_name}"])
     head = nodes.paragraph(classes=["qm-need-kopf"])
     head += nodes.inline(type_def.title, type_def.title, classes=["qm-need-typ"])
     head += nodes.Text(": ")
