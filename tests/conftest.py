@@ -90,6 +90,14 @@ def need_card(page: BeautifulSoup, need_id: str) -> Any:
     return card if "qm-need" in card.get("class", []) else card.find_parent(class_="qm-need")
 
 
+def card_field(card: Any, label: str) -> Any:
+    """The value (``dd``) of the field ``label`` on a need card (None when the card has none)."""
+    for name in card.select("dl.qm-need-felder > dt"):
+        if name.get_text().rstrip(":").strip() == label:
+            return name.find_next_sibling("dd")
+    return None
+
+
 def load_needs(outdir: Path) -> dict[str, dict[str, Any]]:
     """The needs of the current version in ``needs.json``."""
     data = json.loads((outdir / "needs.json").read_text(encoding="utf-8"))

@@ -34,7 +34,9 @@ from .checks.suspect import setup_suspect
 from .checks.validate import setup_validate
 from .compat.cards import setup_cards
 from .compat.incremental import setup_incremental
+from .compat.search import setup_search
 from .compat.speedups import setup_speedups
+from .compat.theme_texts import setup_theme_texts
 from .model import config as handbook_config
 from .model.context import handbook_context
 from .model.metamodel import load_metamodel, needs_config
@@ -94,6 +96,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_overview(app)
     setup_need_display(app)
     setup_appearance(app)
+    setup_search(app)
+    setup_theme_texts(app)
     setup_model_docs(app)
     setup_doccontrol(app)
     setup_site(app)

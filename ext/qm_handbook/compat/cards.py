@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.errors import ExtensionError
 
+from .. import pipeline
 from ..model.context import handbook_context
 from ..model.needs import resolved_needs
 from ..publish.profile import intern_marker, need_shown
@@ -29,6 +30,7 @@ from ..state import get_state
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
 
 _PATCHED = "_qm_handbook_cards"
 _SIGNATURE = ("node", "data", "app", "layout", "style", "docname")
@@ -58,6 +60,11 @@ def card_index(app: Sphinx) -> CardIndex:
             marker=intern_marker,
         )
     return write.cards
+
+
+def _prepare_index(app: Sphinx, builder: Builder) -> None:
+    """Build the index in every build, also when no page is written (the search objects use it)."""
+    card_index(app)
 
 
 def _own_card(node: nodes.Element, data: Any, app: Sphinx, docname: str | None) -> nodes.container:
@@ -117,3 +124,4 @@ def setup_cards(app: Sphinx) -> None:
     _patch_need_repr()
     if "handbook_own_cards" not in app.config:
         app.add_config_value("handbook_own_cards", True, "html", types=frozenset({bool}))
+    app.connect("write-started", _prepare_index, priority=pipeline.AFTER_NEEDS_RESOLVED)

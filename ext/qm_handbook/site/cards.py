@@ -38,6 +38,7 @@ class LinkTarget:
     """What a card shows for a need it links to."""
 
     docname: str
+    type_name: str
     label: str
     detail: str
     status: str
@@ -69,6 +70,7 @@ class CardIndex:
             institution = institution_of(docname) if docname else None
             self.targets[need_id] = LinkTarget(
                 docname=docname,
+                type_name=type_def.name if type_def else "",
                 label=need_label(need),
                 detail=_date_detail(need, type_def, model),
                 status=str(need.get("status") or "") if type_def and type_def.status else "",
