@@ -33,6 +33,7 @@ from .checks.reporting import log_problems
 from .checks.suspect import setup_suspect
 from .checks.validate import setup_validate
 from .compat.cards import setup_cards
+from .compat.crash import setup_page_notes
 from .compat.incremental import setup_incremental
 from .compat.search import setup_search
 from .compat.speedups import setup_speedups
@@ -109,6 +110,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_navigation(app)
     setup_regions(app)
     setup_incremental(app)
+    setup_page_notes(app)
     setup_publish(app)
     return {"version": __version__, "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}
 

@@ -20,6 +20,7 @@ from .catalog import Catalog, Requirement, load_catalogs
 from .config import get_config, resolve_as_of
 from .institutions import Institution, Network, load_institutions, load_network
 from .metamodel import Metamodel, load_metamodel
+from .progress import processing
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -75,7 +76,8 @@ def load_context(app: Sphinx) -> HandbookContext:
     network: Network | None = None
     network_path = srcdir / cfg.network_file
     if network_path.exists():
-        network, found = load_network(network_path)
+        with processing(network_path):
+            network, found = load_network(network_path)
         problems += found
     regions = {r.code for r in network.regions} if network else set()
     institutions, found = load_institutions(srcdir / cfg.institutions_dir, regions)
