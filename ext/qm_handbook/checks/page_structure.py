@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from ..model.metamodel import MAX_ID_LENGTH
 from .diagnostics import Problem
 
-_FENCE = re.compile(r"^\s*(?P<marks>`{3,}|:{3,})(?P<info>.*)$")
+_FENCE = re.compile(r"^\s*(?P<marks>`{3,}|~{3,}|:{3,})(?P<info>.*)$")
 _KEY = re.compile(r"^(?P<key>[^\s#:][^:]*?)\s*:(?:\s|$)")
 _ID_OPTION = re.compile(r"^\s*:id:\s*(?P<id>\S+)\s*$")
 
@@ -89,7 +89,7 @@ def check_fences(lines: list[str], start: int = 0) -> Iterator[Problem]:
     for index in range(start, len(lines)):
         number = index + 1
         stripped = lines[index].lstrip()
-        if not stripped.startswith(("```", ":::")):
+        if not stripped.startswith(("```", "~~~", ":::")):
             continue
         found = _FENCE.match(stripped)
         if found is None:
