@@ -50,6 +50,8 @@ PAGES = {
     "lange-id.md": HEADER + f"# Lang\n\n```{{massnahme}} Lang\n:id: {LONG_ID}\n:status: offen\n```\n",
     "ohne-titel.md": HEADER + "# Ohne Titel\n\n```{massnahme}\n:id: A1_MA_OHNE\n:status: offen\n```\n",
     "bild.md": HEADER + "# Bild\n\n![Plan](fehlt.png)\n\n```{include} gibt-es-nicht.md\n```\n",
+    "direktiven.md": HEADER + "# Direktiven\n\n```{qm-einrichtungen}\n:region: gibtsnicht\n```\n\n"
+    "```{qm-regionen}\n:tiefe: 2\n```\n",
     "veraltet.md": HEADER.replace("---\n\n", "html_meta:\n  description: x\n---\n\n", 1) + "# Veraltet\n",
 }
 
@@ -168,10 +170,10 @@ def test_dangling_symlink_is_reported_and_left_out(checked: Checked) -> None:
     assert f"{ALPHA}tot" not in checked.found_docs
 
 
-def test_symlink_out_of_the_project_is_not_published(checked: Checked) -> None:
-    warning = checked.at(f"{ALPHA}geheim.md:1:", "außerhalb des Projekts")
-    assert "[qm.page_link]" in warning
-    assert f"{ALPHA}geheim" not in checked.found_docs
+def test_symlink_out_of_the_project_is_reported_once_and_not_read(checked: Checked) -> None:
+    warnings = [w for w in checked.lines if w.startswith(f"{ALPHA}geheim.md:")]
+    assert len(warnings) == 1, warnings  # the page scan does not check the foreign file
+    assert "außerhalb des Projekts" in warnings[0] and warnings[0].endswith("[qm.symlink_outside]")
 
 
 @pytest.mark.parametrize(
@@ -225,7 +227,8 @@ def test_unclosed_directive_fence(checked: Checked) -> None:
 def test_too_long_id_is_rejected(checked: Checked) -> None:
     line = _line(checked.src / ALPHA / "lange-id.md", ":id:")
     checked.at(f"{ALPHA}lange-id.md:{line}:", "erlaubt sind höchstens 64")
-    assert f"{ALPHA}lange-id.md" in checked.warnings
+    rejected = [w for w in checked.lines if "lange-id.md" in w and "ist länger als 64 Zeichen" in w]
+    assert rejected and rejected[0].endswith("[needs.create_need]")  # sphinx-needs drops it, in German
 
 
 @pytest.mark.parametrize(
@@ -308,3 +311,26 @@ def test_generated_folders_ignore_themselves_in_version_control(checked: Checked
     for folder in ("katalog/_generiert", "institutions/_regionen"):
         lines = (checked.src / folder / ".gitignore").read_text(encoding="utf-8").splitlines()
         assert "*" in lines, folder
+
+
+def test_data_file_linked_from_outside_is_not_published(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(BASIC, src, ignore=shutil.ignore_patterns("_generiert", "_regionen"))
+    outside = tmp_path / "fremd" / "einrichtung.toml"
+    outside.parent.mkdir()
+    shutil.move(src / ALPHA / "einrichtung.toml", outside)
+    (src / ALPHA / "einrichtung.toml").symlink_to(outside)
+    warnings, _docs = check(src, tmp_path / "out")
+    line = next(w for w in warnings.splitlines() if w.startswith(f"{ALPHA}einrichtung.toml:1:"))
+    assert "außerhalb des Projekts" in line and line.endswith("[qm.symlink_outside]")
+    region_page = (src / "institutions" / "_regionen" / "nord.md").read_text(encoding="utf-8")
+    assert "Zu diesem Regionalnetzwerk gehören 0 Einrichtungen." in region_page  # the profile was not read
+    assert "Traceback" not in warnings
+
+
+def test_report_directives_with_unknown_values(checked: Checked) -> None:
+    page = checked.src / ALPHA / "direktiven.md"
+    region = checked.at(f"{ALPHA}direktiven.md:{_line(page, '{qm-einrichtungen}')}:", "Die Region „gibtsnicht“ gibt es")
+    assert region.endswith("[qm.unknown_reference]")
+    line = _line(page, "{qm-regionen}")
+    checked.at(f"{ALPHA}direktiven.md:{line}:", "„qm-regionen“ erwartet weder Text hinter ihrem Namen noch Inhalt")

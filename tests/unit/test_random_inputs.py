@@ -35,7 +35,7 @@ from qm_handbook.site.catalog_pages import generate_catalog_pages
 
 BASIC = Path(__file__).resolve().parents[1] / "roots" / "test-basic"
 MODEL = load_metamodel()
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 #: Keys the loaders know, so random values hit the typed accessors, not only "unknown key".
 KNOWN_KEYS = [

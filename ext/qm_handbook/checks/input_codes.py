@@ -25,10 +25,10 @@ INPUT_CODES: tuple[tuple[str, str, str, str], ...] = (
     (
         "page_link",
         "error",
-        "Eine Seite kann nicht veröffentlicht werden: ein symbolischer Link ins Leere oder auf eine Datei "
-        "außerhalb des Projekts, oder eine Datei ohne Leserechte; sie wird ausgelassen.",
-        "institutions/w1/geheim.md:1: Die Seite zeigt über einen symbolischen Link auf eine Datei außerhalb "
-        "des Projekts (/home/…/geheim.md); sie wird nicht veröffentlicht.",
+        "Eine Seite kann nicht gelesen werden: ein symbolischer Link ins Leere, keine gewöhnliche Datei oder "
+        "keine Leserechte; sie wird ausgelassen (Links aus dem Projekt hinaus: qm.symlink_outside).",
+        "institutions/w1/alt.md:1: Die Seite ist ein symbolischer Link auf eine Datei, die es nicht gibt; sie "
+        "wird ausgelassen.",
     ),
     (
         "frontmatter_duplicate",

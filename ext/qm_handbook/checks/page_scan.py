@@ -83,8 +83,22 @@ def check_page(path: Path, rel: str, *, required: bool) -> tuple[bool, list[Prob
     return True, found
 
 
-def unpublishable(srcdir: Path, path: Path) -> Problem | None:
-    """A page that must not be read: a link into nothing or out of the project, or unreadable."""
+def leaves_project(srcdir: Path, path: Path) -> bool:
+    """The page resolves (through a symlink) to an existing file outside the project.
+
+    Such a page is neither checked nor left out here: the publishing guard
+    (:mod:`qm_handbook.publish.guards`, ``qm.symlink_outside``) reports it and replaces
+    its content, so nothing of the foreign file is read or published.
+    """
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return False
+    return not target.is_relative_to(srcdir.resolve())
+
+
+def unpublishable(path: Path) -> Problem | None:
+    """A page that cannot be read at all: a link into nothing, or not a regular file."""
     try:
         target = path.resolve(strict=True)
     except (OSError, RuntimeError):
@@ -92,17 +106,6 @@ def unpublishable(srcdir: Path, path: Path) -> Problem | None:
             code="page_link",
             message="Die Seite ist ein symbolischer Link auf eine Datei, die es nicht gibt; sie wird ausgelassen.",
             hint="Löschen Sie den Link oder lassen Sie ihn auf eine vorhandene Datei im Projekt zeigen.",
-            file=path,
-            line=1,
-        )
-    try:
-        target.relative_to(srcdir.resolve())
-    except ValueError:
-        return Problem(
-            code="page_link",
-            message=f"Die Seite zeigt über einen symbolischen Link auf eine Datei außerhalb des Projekts ({target}); "
-            "sie wird nicht veröffentlicht.",
-            hint="Kopieren Sie den Inhalt, der veröffentlicht werden soll, als eigene Datei ins Projekt.",
             file=path,
             line=1,
         )
@@ -166,7 +169,9 @@ def scan(
     result = ScanResult(problems=[], skipped=[])
     for rel in files:
         path = srcdir / rel
-        refused = unpublishable(srcdir, path)
+        if leaves_project(srcdir, path):
+            continue
+        refused = unpublishable(path)
         if refused is not None:
             result.problems.append(refused)
             result.skipped.append(rel)

@@ -111,6 +111,15 @@ def _directive_unknown(m: re.Match[str]) -> tuple[str, str]:
 
 
 def _directive_parse(m: re.Match[str]) -> tuple[str, str]:
+    if "none permitted" in m.string:
+        name = re.match(r"'([^']+)'", m.string)
+        shown = f"„{name[1]}“ " if name else ""
+        return (
+            f"Die Direktive {shown}erwartet weder Text hinter ihrem Namen noch Inhalt; der Block wird nicht "
+            "ausgewertet.",
+            "Entfernen Sie Text hinter ```{…} und zwischen den Zeilen des Blocks; prüfen Sie auch die Namen der "
+            "Optionen (:name: wert), denn unbekannte Optionen zählen hier als Inhalt.",
+        )
     return (
         "Eine Direktive ist fehlerhaft aufgebaut und wird nicht ausgewertet.",
         "Prüfen Sie die Optionszeilen (:name: wert) direkt unter der ersten Zeile des Blocks.",
@@ -144,6 +153,14 @@ def _need_option(m: re.Match[str]) -> tuple[str, str]:
 
 
 def _invalid_id(m: re.Match[str]) -> tuple[str, str]:
+    from ..model.metamodel import MAX_ID_LENGTH
+
+    if len(m["id"]) > MAX_ID_LENGTH:
+        return (
+            f"Die Kennung „{m['id'][:24]}…“ ist länger als {MAX_ID_LENGTH} Zeichen; der Eintrag fehlt deshalb im "
+            "Handbuch.",
+            "Kürzen Sie die Kennung.",
+        )
     return (
         f"Die Kennung „{m['id']}“ ist ungültig; der Eintrag fehlt deshalb im Handbuch.",
         "Kennungen bestehen aus Großbuchstaben, Ziffern und Unterstrichen, z. B. W9_NW_LEITBILD.",
