@@ -32,7 +32,7 @@ from sphinx import addnodes
 from sphinx.util import logging
 
 from .. import pipeline
-from ..compat.builder_output import drop_downloads, replace_cached_doctree, skip_pages
+from ..compat.builder_output import drop_downloads, drop_index_entries, replace_cached_doctree, skip_pages
 from ..model.config import get_config
 from ..model.context import handbook_context
 from ..model.needs import resolved_needs
@@ -132,6 +132,7 @@ def _prepare(app: Sphinx, builder: Builder) -> None:
             _filter_toctree(toctree, index)
     replace_cached_doctree(env, app.config.root_doc, lambda doctree: _filter_toctrees(doctree, index))
     drop_downloads(env, index.internal_docs)
+    drop_index_entries(env, index.internal_docs)
 
 
 def _filter_toctrees(doctree: nodes.Node, index: VisibilityIndex) -> None:

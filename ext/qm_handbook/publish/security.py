@@ -149,6 +149,22 @@ def outside(target: Path, roots: list[Path]) -> bool:
     return not any(resolved.is_relative_to(r.resolve()) for r in roots)
 
 
+_INLINE_SPECIAL = re.compile(r"([\\`<>{}\[\]|&*_$])")
+_LINE_START_SPECIAL = re.compile(r"^(\s*|\s*\d+)([:#%+~=>.)-])", re.M)
+
+
+def escape_myst(text: str) -> str:
+    """Data-file text made safe to place into a generated MyST page: shown as written.
+
+    Characters that start HTML, roles, directives, links, tables or emphasis are
+    backslash-escaped everywhere; characters that start fences, headings, comments, lists
+    or block quotes only at the beginning of a line. Markdown shows an escaped
+    character as itself, so ordinary text looks exactly as before.
+    """
+    escaped = _INLINE_SPECIAL.sub(r"\\\1", text)
+    return _LINE_START_SPECIAL.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+
+
 def _normal_contact(text: str) -> str:
     return text.lower() if "@" in text else "".join(_DIGITS.findall(text.replace("+49", "0")))
 
