@@ -109,11 +109,12 @@ def scan_output(outdir: Path, markers: Mapping[str, str]) -> list[Leak]:
         rel = path.relative_to(outdir).as_posix()
         found: dict[str, str] = {}
         for _name, text in _texts(path):
-            for variant in {text, _unescape(text)}:
-                for word in set(_ID_WORD.findall(variant)) & ids:
-                    found.setdefault(word, word)
-                for title in finder.find(_SPACE.sub(" ", variant)):
-                    found.setdefault(title, markers.get(title, ""))
+            # escapes undone; plain text stays as it is, so one variant covers both
+            variant = _unescape(text)
+            for word in set(_ID_WORD.findall(variant)) & ids:
+                found.setdefault(word, word)
+            for title in finder.find(variant):
+                found.setdefault(title, markers.get(title, ""))
         leaks += [Leak(file=rel, owner=owner, found=marker) for marker, owner in sorted(found.items())]
     return leaks
 

@@ -108,7 +108,14 @@ def _configure(app: Sphinx, config: Config) -> None:
 
 
 def _skip_internal_pages(app: Sphinx) -> None:
-    """Public site: internal pages are not written at all."""
+    """Public site: internal pages are not written at all. PDFs only from the internal profile."""
+    if is_public(app.config) and app.builder.name == "qmpdf":
+        from sphinx.errors import ConfigError
+
+        raise ConfigError(
+            "Die PDFs für die Zertifizierung entstehen nur aus der internen Fassung "
+            f"(handbook_profil = „{INTERNAL_PROFILE}“); sie enthalten interne Seiten und Einträge."
+        )
     if _public_site(app):
         skip_pages(app.builder, lambda docname: get_visibility(app).doc_is_internal(docname))
 
