@@ -172,6 +172,8 @@ def demo_public(demo: DemoBuild) -> Path:
     out = demo.outdir.parent
     status, warnings = build(REPO, out, "oeffentlich")
     assert status == 0, warnings
+    # no leak, no personal data, no unsafe content on the public demo site
+    assert "WARNING" not in warnings and "ERROR" not in warnings, warnings
     return out / "oeffentlich"
 
 
