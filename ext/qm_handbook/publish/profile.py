@@ -178,7 +178,7 @@ def _mark_internal_links(app: Sphinx, doctree: nodes.document, docname: str) -> 
     index = get_visibility(app)
     builder = app.builder
     here = posixpath.dirname(builder.get_target_uri(docname))
-    internal_uris = {builder.get_target_uri(d) for d in index.internal_docs}
+    internal_uris = _internal_uris(app, index)
     parents = set()
     for ref in list(doctree.findall(nodes.reference)):
         if _is_internal_target(ref, here, index, internal_uris):
@@ -193,6 +193,15 @@ def _mark_internal_links(app: Sphinx, doctree: nodes.document, docname: str) -> 
             node.parent.remove(node)
         elif any(index.need_is_internal(i) for i in node.get("ids", ())):
             node["ids"] = [i for i in node["ids"] if not index.need_is_internal(i)]
+
+
+def _internal_uris(app: Sphinx, index: VisibilityIndex) -> frozenset[str]:
+    """Output paths of the internal pages (computed once per build)."""
+    cached: tuple[VisibilityIndex, frozenset[str]] | None = getattr(app.builder, "_qm_internal_uris", None)
+    if cached is None or cached[0] is not index:
+        cached = (index, frozenset(app.builder.get_target_uri(d) for d in index.internal_docs))
+        app.builder._qm_internal_uris = cached  # type: ignore[attr-defined]
+    return cached[1]
 
 
 def _is_marker(node: nodes.Node) -> bool:
@@ -223,7 +232,7 @@ def _collapse_markers(parent: nodes.Element) -> None:
         parent += item
 
 
-def _is_internal_target(ref: nodes.reference, here: str, index: VisibilityIndex, internal_uris: set[str]) -> bool:
+def _is_internal_target(ref: nodes.reference, here: str, index: VisibilityIndex, internal_uris: frozenset[str]) -> bool:
     refid = ref.get("refid", "")
     if refid and index.need_is_internal(refid):
         return True
