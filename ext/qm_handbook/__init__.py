@@ -32,8 +32,12 @@ from . import pipeline
 from .checks.reporting import log_problems
 from .checks.suspect import setup_suspect
 from .checks.validate import setup_validate
+from .compat.cards import setup_cards
+from .compat.crash import setup_page_notes
 from .compat.incremental import setup_incremental
+from .compat.search import setup_search
 from .compat.speedups import setup_speedups
+from .compat.theme_texts import setup_theme_texts
 from .model import config as handbook_config
 from .model.context import handbook_context
 from .model.metamodel import load_metamodel, needs_config
@@ -41,6 +45,7 @@ from .model.model_docs import setup_model_docs
 from .pdf import setup_pdf
 from .publish import setup_publish
 from .reports.directives import setup_reports
+from .site.appearance import setup_appearance
 from .site.catalog_pages import generate_catalog_pages
 from .site.dependencies import setup_dependencies
 from .site.doccontrol import setup_doccontrol
@@ -82,6 +87,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinx_needs")
     setup_speedups(app)
     setup_state(app)
+    setup_cards(app)
     handbook_config.register(app)
     app.connect("config-inited", apply_needs_config, priority=pipeline.APPLY_NEEDS_CONFIG)
     app.connect("config-inited", load_data, priority=pipeline.LOAD_DATA)
@@ -90,6 +96,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_dependencies(app)
     setup_overview(app)
     setup_need_display(app)
+    setup_appearance(app)
+    setup_search(app)
+    setup_theme_texts(app)
     setup_model_docs(app)
     setup_doccontrol(app)
     setup_site(app)
@@ -101,6 +110,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_navigation(app)
     setup_regions(app)
     setup_incremental(app)
+    setup_page_notes(app)
     setup_publish(app)
     return {"version": __version__, "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}
 

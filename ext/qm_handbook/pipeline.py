@@ -31,8 +31,9 @@ constant                      value  why
 ``LOAD_DATA``                   900  after sphinx-needs and all other extensions are
                                      configured: generates the catalog pages (and
                                      loads the context, on first use)
-``GENERATE_REGION_PAGES``       901  after the catalog pages, so generated files
-                                     appear in one order; gets the context itself
+``GENERATE_REGION_PAGES``       901  gets the context itself (no need to follow
+                                     ``LOAD_DATA``); must run before ``SCAN_PAGES``,
+                                     which checks the region pages it writes
 ``KNOWN_NAMES``                 910  after sphinx-needs registered one directive per
                                      need type (the "did you mean" hints list them)
 ``SCAN_PAGES``                  950  last: checks every page file, so the generated
@@ -55,7 +56,8 @@ Other events:
                                      have stored the page metadata
 ``AFTER_NEEDS_RESOLVED``        600  ``write-started``: after sphinx-needs (500) has
                                      resolved and sealed all needs; checks and the
-                                     coverage result read the final needs
+                                     coverage result read the final needs; so does the
+                                     need cards' link index (also the search objects)
 ``PUBLIC_PROFILE``              650  ``write-started``: after the coverage result
                                      (600): the public profile redacts it and hides
                                      internal pages before anything is written

@@ -25,7 +25,6 @@ No Sphinx imports; :mod:`.guards` applies the rules during the build.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,18 +61,16 @@ def load_policy(path: Path) -> tuple[SecurityPolicy, list[Problem]]:
     """Read ``[sicherheit]`` from the network file (missing file or table: no exceptions)."""
     if not path.is_file():
         return SecurityPolicy(), []
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return SecurityPolicy(), []  # the network loader reports the broken file
-    table = data.get("sicherheit", {})
     src = TomlFile(path)
-    if not isinstance(table, dict):
-        return SecurityPolicy(), [_bad(src, "„sicherheit“ muss eine Tabelle sein.", "sicherheit")]
+    if not src.ok:
+        return SecurityPolicy(), []  # the network loader reports the broken file
+    table = src.table_value(src.data, "sicherheit")
     problems: list[Problem] = []
     allowed: dict[str, str] = {}
-    for entry in table.get("html", []):
-        name, snippet = str(entry.get("name", "")).strip(), str(entry.get("html", "")).strip()
+    start = src.line("sicherheit") or 1
+    for entry in src.tables(table, "html"):
+        name = src.text_value(entry, "name", start=start).strip()
+        snippet = src.text_value(entry, "html", start=start).strip()
         if not name or not snippet:
             problems.append(_bad(src, "Ein Eintrag in [[sicherheit.html]] braucht „name“ und „html“.", "html"))
         elif reason := executable(snippet):
@@ -82,7 +79,8 @@ def load_policy(path: Path) -> tuple[SecurityPolicy, list[Problem]]:
             )
         else:
             allowed[name] = snippet
-    contacts = frozenset(_normal_contact(str(c)) for c in table.get("oeffentliche_kontakte", []))
+    contacts = frozenset(_normal_contact(c) for c in src.list_value(table, "oeffentliche_kontakte", start))
+    problems = [*src.problems, *problems]
     return SecurityPolicy(allowed_html=allowed, public_contacts=contacts), problems
 
 
@@ -147,22 +145,6 @@ def outside(target: Path, roots: list[Path]) -> bool:
     """True when ``target`` (symlinks and ``..`` resolved) lies in none of ``roots``."""
     resolved = target.resolve()
     return not any(resolved.is_relative_to(r.resolve()) for r in roots)
-
-
-_INLINE_SPECIAL = re.compile(r"([\\`<>{}\[\]|&*_$])")
-_LINE_START_SPECIAL = re.compile(r"^(\s*|\s*\d+)([:#%+~=>.)-])", re.M)
-
-
-def escape_myst(text: str) -> str:
-    """Data-file text made safe to place into a generated MyST page: shown as written.
-
-    Characters that start HTML, roles, directives, links, tables or emphasis are
-    backslash-escaped everywhere; characters that start fences, headings, comments, lists
-    or block quotes only at the beginning of a line. Markdown shows an escaped
-    character as itself, so ordinary text looks exactly as before.
-    """
-    escaped = _INLINE_SPECIAL.sub(r"\\\1", text)
-    return _LINE_START_SPECIAL.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
 
 
 def _normal_contact(text: str) -> str:
