@@ -7,6 +7,7 @@ environment. Every expectation is derived from the source files.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from qm_handbook.model.institutions import Institution, load_institutions
 from qm_handbook.model.metamodel import load_metamodel
 from qm_handbook.pdf._appendix import SECTIONS
 from qm_handbook.pdf._builder import pdf_workers
+from qm_handbook.pdf._syntax import string
 
 ROOT = Path(__file__).parent / "roots" / "test-pdf"
 
@@ -244,3 +246,45 @@ def test_demo_institution_pdf(demo: DemoBuild) -> None:
     assert link is not None
     page = demo.outdir / "institutions" / inst.slug / "index.html"
     assert (page.parent / link["href"]).resolve() == pdf.path.resolve()
+
+
+#: Strings of the hostile test page that must appear literally (Typst syntax, never evaluated).
+HOSTILE = [
+    'Zeichen #read("/etc/passwd") $x$ @x',
+    'Lesen: #read("/etc/passwd") und #import "/etc/hosts": * und #include "geheim.typ"',
+    "Mathe $a + b$ und Verweis @stand und Marke <label> und #let x = 1",
+    "Sterne * und Unterstriche frei: a_b_c, Backticks `roh` und Klammern [ ]] [ ( } {",
+    "= Zeile beginnt mit Gleichheitszeichen",
+    "Ende mit Backslash \\ und Tilde ~ und Schrägstrichen // kein Kommentar /* auch keiner",
+    '#read("/etc/passwd")',
+    "= Überschrift? $ @x <y> ]] `",
+]
+
+
+def test_hostile_text_appears_literally_and_runs_nothing(small: PdfBuild) -> None:
+    """Typst syntax on a page is printed as written; no file outside the compile folder is read."""
+    pdf = Pdf(small.pdfdir / "alpha.pdf")
+    # Soft hyphens and line breaks of the layout are not part of the text.
+    text = " ".join(pdf.text.replace("\u00ad\n", "").replace("\u00ad", "").split())
+    for expected in HOSTILE:
+        assert expected in text, expected
+    assert HOSTILE[0] in [t for _, t, _ in pdf.outline()]
+    passwd = Path("/etc/passwd")
+    if passwd.is_file():
+        first = passwd.read_text(encoding="utf-8", errors="replace").splitlines()[0]
+        assert first not in pdf.text
+    # Typst's root holds only the generated source, the template and copied images.
+    work = small.html.parent / "doctrees" / "qmpdf" / "alpha"
+    assert sorted(p.suffix for p in work.iterdir()) == [".svg", ".typ", ".typ"]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_string_literal_round_trip(text: str, tmp_path: Path) -> None:
+    """Typst reads back exactly the text that ``_syntax.string`` wrote (checked with Typst itself)."""
+    import typst
+
+    source = tmp_path / "probe.typ"
+    source.write_text(f"#metadata({string(text)}) <probe>\n", encoding="utf-8")
+    compiler = typst.Compiler(str(source), root=str(tmp_path), ignore_system_fonts=True)
+    value = compiler.query("<probe>", field="value", one=True, format="json")
+    assert json.loads(value) == text

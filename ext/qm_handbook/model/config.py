@@ -55,7 +55,7 @@ class HandbookConfig:
     )
     pdf_jobs: str = field(
         default="1",
-        metadata={"rebuild": "", "help": "Prozesse für das Erzeugen der PDFs: Zahl oder „auto“ (ein Prozess je Kern)"},
+        metadata={"rebuild": "", "help": "Threads für das Setzen der PDFs: Zahl oder „auto“ (einer je Kern)"},
     )
     check_report: str = field(
         default="",

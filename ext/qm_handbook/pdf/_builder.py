@@ -13,12 +13,11 @@ network PDF).
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import posixpath
 import shutil
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -94,19 +93,23 @@ def plan_jobs(ctx: HandbookContext, root_doc: str, select: str) -> tuple[list[Pd
 
 
 def pdf_workers(setting: str, jobs: int) -> int:
-    """How many processes render PDFs: ``handbook_pdf_jobs`` (a number or ``auto``), at most one per PDF."""
+    """How many threads typeset PDFs: ``handbook_pdf_jobs`` (a number or ``auto``), at most one per PDF."""
     value = setting.strip().lower()
     wanted = (os.cpu_count() or 1) if value == "auto" else int(value) if value.isdigit() else 1
     return max(1, min(wanted, jobs))
 
 
 @contextlib.contextmanager
-def _pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
-    """Worker processes for rendering (None: render in this process)."""
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+def _pool(workers: int) -> Iterator[ThreadPoolExecutor | None]:
+    """Threads for typesetting (None: typeset in this thread).
+
+    Typst releases Python's lock while it compiles, so threads run in parallel. Worker
+    processes made by ``fork`` would hang: Typst's own threads do not survive a fork.
+    """
+    if workers < 2:
         yield None
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="typst") as pool:
         yield pool
 
 
@@ -157,7 +160,7 @@ class QmPdfBuilder(Builder):
                 jobs, "PDF setzen … ", "darkgreen", len(jobs), self.config.verbosity, lambda j: j.slug
             ):
                 task = self._document(ctx, job, keep)
-                # Sphinx assembles the documents one after another; Typst may run in worker processes meanwhile.
+                # Sphinx assembles the documents one after another; Typst may run in other threads meanwhile.
                 pending.append((job, pool.submit(render_task, task) if pool else render_task(task)))
             for job, outcome in pending:
                 result = outcome.result() if isinstance(outcome, Future) else outcome

@@ -61,7 +61,7 @@ class RenderResult:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RenderTask:
-    """One document to typeset (picklable: may be sent to a worker process)."""
+    """One document to typeset (may run in a worker thread)."""
 
     source: str
     folder: Path
