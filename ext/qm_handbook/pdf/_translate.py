@@ -31,7 +31,9 @@ NEW_PAGE_CLASSES = frozenset({"qm-pdf-page", "qm-pdf-part", "qm-pdf-area"})
 #: Boxes longer than this (characters) may break across pages; shorter ones never do.
 UNBREAKABLE_CHARS = 2400
 #: Inline classes shown as a status mark (``qm-st-<status>``).
-_STATUS = re.compile(r"^qm-st-([a-z-]+)$")
+_STATUS = re.compile(r"^qm-(st|sk)-([a-z_-]+)$")
+#: Status kinds of the need cards (``qm-sk-<kind>``) in the colours of the report statuses.
+_STATUS_OF_KIND = {"erledigt": "umgesetzt", "offen": "fehlt", "ruhend": "nicht-anwendbar"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +225,8 @@ class TypstTranslator:
         table = next((c for c in node.children if isinstance(c, nodes.table) and "need" in c["classes"]), None)
         if "need_container" in classes and table is not None:
             return self._need(table)
+        if "qm-need" in classes:
+            return self._card(node)
         body = self.anchors(node) + self.inner(node)
         if "qm-pdf-requirement" in classes:
             return f"#qm-box(breakable: {self._breakable(node)})[{body}]\n"
@@ -248,6 +252,28 @@ class TypstTranslator:
             f"#qm-need(breakable: {breakable}, [{anchor}{parts['head']}], [{parts['meta']}], "
             f"[{parts['content']}{parts['footer']}])\n"
         )
+
+    def _card(self, card: nodes.Element) -> str:
+        """The handbook's own need card: head (type, title, ID), fields as a list, content."""
+        head = meta = body = ""
+        for child in card.children:
+            if isinstance(child, nodes.paragraph) and "qm-need-kopf" in child["classes"]:
+                head += self.inner(child)
+            elif isinstance(child, nodes.field_list):
+                meta += self._card_fields(child)
+            else:
+                body += self.node(child)
+        anchor = self.anchors(card)
+        return f"#qm-need(breakable: {self._breakable(card)}, [{anchor}{head}], [{meta}], [{body}])\n"
+
+    def _card_fields(self, fields: nodes.Element) -> str:
+        cells = []
+        for field in fields.children:
+            assert isinstance(field, nodes.Element)
+            name = "".join(self.inner(c) for c in field.children if isinstance(c, nodes.field_name))
+            value = "".join(self.inner(c) for c in field.children if isinstance(c, nodes.field_body))
+            cells.append(f"[{name}:], [{value}],")
+        return f"#qm-fields({''.join(cells)})"
 
     def _admonition(self, node: nodes.Element) -> str:
         title = node.next_node(nodes.title)
@@ -349,7 +375,9 @@ class TypstTranslator:
         if "refid" in node and not uri:
             uri = "#" + node["refid"]
         if uri.startswith("#") and uri[1:] in self.targets:
-            if "qm-pdf-idlink" in node["classes"]:
+            if "qm-need-id" in node["classes"]:
+                body = f"#qm-id[{body}]"
+            elif "qm-pdf-idlink" in node["classes"]:
                 body = f"#qm-id-text[{body}]"
             return f"#link({ty.label(label_name(uri[1:]))})[{body}]"
         if re.match(r"^(https?|mailto):", uri):
@@ -361,7 +389,7 @@ class TypstTranslator:
         for cls in node["classes"]:
             status = _STATUS.match(cls)
             if status:
-                return f"#qm-status({ty.string(status.group(1))})[{body}]"
+                return f"#qm-status({ty.string(_STATUS_OF_KIND.get(status.group(2), status.group(2)))})[{body}]"
             if cls in INLINE_STYLES:
                 return f"#{INLINE_STYLES[cls]}[{body}]"
         return body
