@@ -79,7 +79,7 @@ _PUBLISH_CODES: tuple[tuple[str, Severity, str, str], ...] = (
     ("meta_refresh", "error", "html_meta im Seitenkopf leitet um oder lädt neu (refresh); wird entfernt.",
      "institutions/vhs/leitbild.md:3: html_meta mit „http-equiv: refresh“ leitet die Seite um …"),
     ("personal_data", "warning", "E-Mail-Adresse oder Telefonnummer auf einer öffentlichen Seite.",
-     "institutions/vhs/organisation.md:14: Auf einer öffentlichen Seite steht die Kontaktangabe „m@x.de“. …"),
+     "institutions/vhs/organisation.md:14: Auf einer öffentlichen Seite steht die Kontaktangabe „m@vhs.example“ …"),
 )
 # fmt: on
 
