@@ -68,7 +68,7 @@ class HandbookConfig:
         default="1",
         metadata={
             "rebuild": "",
-            "help": "Prozesse für das Erzeugen der PDFs: Zahl oder „auto“ (ein Prozess je Kern)",
+            "help": "Threads für das Setzen der PDFs: Zahl oder „auto“ (einer je Kern)",
             "pattern": r"\s*(\d+|[Aa][Uu][Tt][Oo])\s*",
             "expected": "eine ganze Zahl oder „auto“",
         },
