@@ -121,12 +121,14 @@ def remove_root(path: Path) -> None:
 
 @contextmanager
 def mounted(root: Path) -> Iterator[None]:
-    """/proc, /dev and /dev/pts inside the root for the duration of the block."""
+    """/proc, /dev, /dev/pts and /dev/shm inside the root for the duration of the block."""
     try:
         for args in (
             ["-t", "proc", "proc", str(root / "proc")],
             ["--bind", "/dev", str(root / "dev")],
             ["--bind", "/dev/pts", str(root / "dev/pts")],
+            # Python's multiprocessing needs a writable /dev/shm (the PDF builder uses processes).
+            ["-t", "tmpfs", "-o", "mode=1777", "tmpfs", str(root / "dev/shm")],
         ):
             subprocess.run([tool("mount"), *args], check=True)
         yield
