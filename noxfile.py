@@ -11,6 +11,7 @@ packages from ``constraints.txt`` (exact versions) into its own environment.
     python3 noxfile.py -s tests     # the whole test suite
     python3 noxfile.py -s check     # fast check of all sources, no HTML (summary per code)
     python3 noxfile.py -s bestaetigen -- W1_DQE_E1_1   # re-confirm statements after a catalog change
+    python3 noxfile.py -s neu -- einrichtung vhs-x --name "VHS X" --kuerzel W5 --region west
     python3 noxfile.py -s preview   # live preview while editing
     python3 noxfile.py -s lint      # ruff and mypy
     python3 noxfile.py -s report    # readiness and gaps in the terminal (thresholds for CI)
@@ -148,6 +149,14 @@ def bestaetigen(session: nox.Session) -> None:
     """Re-confirm statements against the current requirement text (IDs, --einrichtung X or --alle)."""
     _install(session, "docs")
     session.run("python", "-m", "qm_handbook.commands.confirm", "--quelle", str(ROOT), *session.posargs,
+                env={"PYTHONPATH": str(ROOT / "ext")})  # fmt: skip
+
+
+@nox.session(default=False)
+def neu(session: nox.Session) -> None:
+    """Scaffold: `-- einrichtung <ordner> --name … --kuerzel …` or `-- nachweis|massnahme|… <Kürzel> "Titel"`."""
+    _install(session, "docs")
+    session.run("python", "-m", "qm_handbook.commands.neu", "--quelle", str(ROOT), *session.posargs,
                 env={"PYTHONPATH": str(ROOT / "ext")})  # fmt: skip
 
 

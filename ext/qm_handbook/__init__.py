@@ -18,7 +18,7 @@ from .checks.validate import setup_validate
 from .compat.incremental import setup_incremental
 from .compat.speedups import setup_speedups
 from .model import config as handbook_config
-from .model.context import load_context
+from .model.context import handbook_context
 from .model.metamodel import load_metamodel, needs_config
 from .model.model_docs import setup_model_docs
 from .pdf import setup_pdf
@@ -32,6 +32,7 @@ from .site.need_display import setup_need_display
 from .site.overview import setup_overview
 from .site.regions import setup_regions
 from .site.theme_i18n import setup_theme_i18n
+from .state import setup_state
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -51,16 +52,10 @@ def apply_needs_config(app: Sphinx, config: Config) -> None:
 
 
 def load_data(app: Sphinx, config: Config) -> None:
-    """Load all data files once and generate the catalog pages."""
-    ctx = load_context(app)
-    app.qm_context = ctx  # type: ignore[attr-defined]
+    """Load all data files once (into the build state) and generate the catalog pages."""
+    ctx = handbook_context(app)
     _changed, problems = generate_catalog_pages(ctx, ctx.srcdir / handbook_config.get_config(config).catalog_dir)
-    log_problems([*ctx.problems, *problems], ctx.srcdir, env_ready=False)
-
-
-def attach_context(app: Sphinx) -> None:
-    """Make the loaded context available to directives through the environment."""
-    app.env.qm_context = app.qm_context  # type: ignore[attr-defined]
+    log_problems(problems, ctx.srcdir, env_ready=False)
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
@@ -68,10 +63,10 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_needs")
     setup_speedups(app)
+    setup_state(app)
     handbook_config.register(app)
     app.connect("config-inited", apply_needs_config, priority=pipeline.APPLY_NEEDS_CONFIG)
     app.connect("config-inited", load_data, priority=pipeline.LOAD_DATA)
-    app.connect("builder-inited", attach_context)
     app.add_css_file("qm-handbook.css")
     app.connect("config-inited", _add_static_path)
     setup_dependencies(app)
@@ -88,7 +83,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_navigation(app)
     setup_regions(app)
     setup_incremental(app)
-    return {"version": __version__, "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}
 
 
 def _add_static_path(app: Sphinx, config: Config) -> None:

@@ -5,6 +5,14 @@ priority of Sphinx's own and of sphinx-needs' handlers). Handlers connected with
 priority run at 500 and need no particular order; every handler that does depend on
 an order uses one of the constants below, and the reason is written here, once.
 
+Data never flows through the order: a handler gets the context, the needs, the
+result and everything else through the build state's accessors (:mod:`.state`,
+:func:`.model.context.handbook_context`, :func:`.model.needs.resolved_needs`,
+:func:`.reports.result.get_result`), which load or compute on first use. What the
+priorities below guarantee is only what the accessors cannot: that files are on disk,
+that another extension has registered or resolved something, that a filter is
+installed before the first warning.
+
 ``config-inited`` (in this order):
 
 ============================  =====  ==================================================
@@ -18,21 +26,28 @@ constant                      value  why
                                      priority 10 on; the metamodel-derived values
                                      must be in place before that
 ``LOAD_DATA``                   900  after sphinx-needs and all other extensions are
-                                     configured: loads catalogs and profiles once and
-                                     generates the catalog pages (sets the context)
-``GENERATE_REGION_PAGES``       901  needs the context of ``LOAD_DATA``
-``KNOWN_NAMES``                 910  needs the context (metamodel types, fields,
-                                     links) and all registered directives
-``SCAN_PAGES``                  950  last: checks every page file (needs the context
-                                     and the generated catalog/region pages) and may
+                                     configured: generates the catalog pages (and
+                                     loads the context, on first use)
+``GENERATE_REGION_PAGES``       901  after the catalog pages, so generated files
+                                     appear in one order; gets the context itself
+``KNOWN_NAMES``                 910  after sphinx-needs registered one directive per
+                                     need type (the "did you mean" hints list them)
+``SCAN_PAGES``                  950  last: checks every page file, so the generated
+                                     catalog and region pages must be on disk; may
                                      exclude undecodable ones
 ============================  =====  ==================================================
 
 Other events:
 
 ============================  =====  ==================================================
+``LINK_STATE``                    1  ``builder-inited``: first; links the build state
+                                     (:mod:`.state`) to the environment just loaded, so
+                                     the per-page records of the last build come back
 ``RECHECK_FRESH_ENV``           100  ``builder-inited``: early, before reading; only
                                      then is it known whether ``-E`` was used
+``NEW_WRITE_PHASE``               1  ``env-updated``: first; reading is over, the
+                                     write-phase data of an earlier ``app.build()`` is
+                                     dropped before anything can compute it anew
 ``AFTER_SPHINX_COLLECTORS``     600  ``doctree-read``: after Sphinx's collectors (500)
                                      have stored the page metadata
 ``AFTER_NEEDS_RESOLVED``        600  ``write-started``: after sphinx-needs (500) has
@@ -60,7 +75,11 @@ KNOWN_NAMES = 910
 SCAN_PAGES = 950
 
 # builder-inited
+LINK_STATE = 1
 RECHECK_FRESH_ENV = 100
+
+# env-updated
+NEW_WRITE_PHASE = 1
 
 # doctree-read
 AFTER_SPHINX_COLLECTORS = 600

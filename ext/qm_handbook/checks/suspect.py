@@ -24,11 +24,10 @@ from ..model.model_docs import _table
 from ..site.dependencies import note_needs_view
 from .diagnostics import CODES
 from .translate import TRANSLATIONS
+from .validate import Suspect, suspects_of
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-
-    from .validate import Suspect
 
 
 class qm_zu_pruefen(nodes.General, nodes.Element):  # type: ignore[misc]  # noqa: N801
@@ -60,7 +59,7 @@ def _entry(app: Sphinx, fromdocname: str, item: Suspect) -> nodes.list_item:
 
 def process_zu_pruefen(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
     """Fill every placeholder with the statements found by the checks."""
-    suspects: dict[str, list[Suspect]] = getattr(app, "qm_suspects", {})
+    suspects = suspects_of(app)
     for node in list(doctree.findall(qm_zu_pruefen)):
         code = node["code"]
         groups = {code: suspects.get(code, [])} if code else suspects

@@ -1,8 +1,9 @@
 """The per-build context: metamodel, catalogs, network and institutions.
 
-Loaded once when the builder starts (never per page) and kept on the build
-environment, so directives and processors on every page read the same precomputed
-indices. Problems found while loading are logged once, with file and line.
+Loaded once per build (never per page) on first use, :func:`handbook_context`, and
+kept in the build state (:mod:`qm_handbook.state`), so directives and processors on
+every page read the same precomputed indices (:func:`get_context`). Problems found
+while loading are logged once, with file and line.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..checks.diagnostics import Problem
+from ..checks.reporting import log_problems
+from ..state import get_state, state_of
 from .catalog import Catalog, Requirement, load_catalogs
 from .config import get_config, resolve_as_of
 from .institutions import Institution, Network, load_institutions, load_network
@@ -108,7 +111,18 @@ def load_context(app: Sphinx) -> HandbookContext:
     )
 
 
+def handbook_context(app: Sphinx) -> HandbookContext:
+    """The context of the running build, loaded (and its problems logged) on first use."""
+    state = get_state(app)
+    if state.context is None:
+        state.context = load_context(app)
+        log_problems(state.context.problems, state.context.srcdir, env_ready=False)
+    return state.context
+
+
 def get_context(env: BuildEnvironment) -> HandbookContext:
-    """The context of the running build (loaded at ``builder-inited``)."""
-    ctx: HandbookContext = env.qm_context  # type: ignore[attr-defined]
+    """The context of the running build (for directives and everything that has ``env``)."""
+    ctx = state_of(env).context
+    if ctx is None:  # pragma: no cover - the extension loads it at config-inited
+        raise RuntimeError("the handbook context is not loaded yet (qm_handbook not set up?)")
     return ctx

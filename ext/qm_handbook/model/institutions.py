@@ -45,6 +45,8 @@ class Network:
     summary: str
     founded: str
     regions: tuple[Region, ...]
+    #: Hosting rotation of a network without regions (one group).
+    rotation: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -127,7 +129,7 @@ def load_institution(path: Path, regions: set[str]) -> tuple[Institution | None,
         )
         code = ""
     name = src.text_value(data, "name", required=True)
-    region = src.text_value(data, "region", required=True)
+    region = src.text_value(data, "region", required=bool(regions))
     if region and regions and region not in regions:
         from ..checks.diagnostics import suggest
 
@@ -178,7 +180,7 @@ def load_network(path: Path) -> tuple[Network | None, list[Problem]]:
     src = TomlFile(path)
     if not src.ok:
         return None, src.problems
-    src.check_keys(src.data, {"name", "kurzbeschreibung", "gegruendet", "region"})
+    src.check_keys(src.data, {"name", "kurzbeschreibung", "gegruendet", "region", "rotation"})
     regions = []
     for raw in src.data.get("region", []):
         src.check_keys(raw, {"kuerzel", "name", "fiktiv", "rotation"}, "region")
@@ -198,6 +200,7 @@ def load_network(path: Path) -> tuple[Network | None, list[Problem]]:
         summary=src.text_value(src.data, "kurzbeschreibung"),
         founded=src.text_value(src.data, "gegruendet"),
         regions=tuple(regions),
+        rotation=tuple(str(c) for c in src.data.get("rotation", [])),
     )
     return network, src.problems
 

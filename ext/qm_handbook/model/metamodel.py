@@ -68,6 +68,11 @@ class TypeDef:
     optional: tuple[str, ...] = ()
     #: Status value -> fields that must be filled when the need has that status.
     status_requires: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Middle part of new IDs (``W1_NW_01``); empty: no ``neu`` command for the type.
+    id_prefix: str = ""
+    #: Page new entries are appended to (institution: relative to its folder; network:
+    #: relative to the source folder; ending in ``/``: a new page per entry there).
+    page: str = ""
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -167,6 +172,8 @@ def parse_metamodel(data: dict[str, Any], source: Path = METAMODEL_FILE) -> Meta
             required=_tuple(spec.get("required")),
             optional=_tuple(spec.get("optional")),
             status_requires=status_requires,
+            id_prefix=str(spec.get("id_prefix", "")),
+            page=str(spec.get("page", "")),
         )
     links: dict[str, LinkDef] = {}
     for name, spec in data.get("links", {}).items():

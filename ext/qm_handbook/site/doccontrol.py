@@ -17,9 +17,11 @@ from docutils import nodes
 
 from .. import pipeline
 from ..model.labels import css_token, format_date
+from ..state import state_of
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
 
 KEYS = ("fassung", "status", "verantwortlich", "freigegeben_von", "freigegeben_am", "naechste_pruefung", "sichtbarkeit")
 PAGE_STATUSES = ("Entwurf", "freigegeben", "archiviert")
@@ -62,6 +64,17 @@ def page_control(metadata: dict[str, object]) -> PageControl:
         next_review=_date(metadata.get("naechste_pruefung")),
         visibility=str(metadata.get("sichtbarkeit", "")),
     )
+
+
+def page_controls(env: BuildEnvironment) -> dict[str, PageControl]:
+    """Control data of every page of the build, assembled once per build (write phase).
+
+    The one source for the reports (next review dates) and the PDF's document control.
+    """
+    write = state_of(env).write
+    if write.page_controls is None:
+        write.page_controls = {doc: page_control(env.metadata.get(doc, {})) for doc in sorted(env.found_docs)}
+    return write.page_controls
 
 
 def control_line(control: PageControl) -> nodes.container:

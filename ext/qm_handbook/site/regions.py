@@ -26,7 +26,7 @@ from sphinx.util.docutils import SphinxDirective
 from .. import pipeline
 from ..checks.reporting import log_problems
 from ..model.config import get_config
-from ..model.context import HandbookContext, get_context
+from ..model.context import HandbookContext, get_context, handbook_context
 from ..model.generated import GeneratedFolder
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ def generate_region_pages(app: Sphinx, config: Config) -> None:
 
     Only files the generator wrote itself inside ``_regionen/`` are changed or deleted.
     """
-    ctx: HandbookContext = app.qm_context  # type: ignore[attr-defined]
+    ctx = handbook_context(app)
     cfg = get_config(config)
     folder = GeneratedFolder(root=ctx.srcdir / cfg.institutions_dir / REGION_DIR, srcdir=ctx.srcdir)
     source = Path(cfg.network_file).name
