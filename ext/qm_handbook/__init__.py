@@ -4,6 +4,23 @@ A Sphinx extension: load it with ``extensions = ["qm_handbook"]`` in ``conf.py``
 brings MyST and sphinx-needs along, configures them from the QM metamodel
 (``metamodel.toml``), loads catalogs, network and institution profiles once per build,
 generates the catalog pages, and registers the handbook's directives.
+
+Layout (each package's docstring names its entry points):
+
+* :mod:`.model` — the QM model as data (metamodel, catalogs, profiles, settings, TOML shapes);
+* :mod:`.checks` — pure checks, the warning registry, German texts of foreign warnings;
+* :mod:`.reports` — the one result per build and all its views and exports;
+* :mod:`.site` — the website's furniture (navigation, regions, cards, page control);
+* :mod:`.pdf` — the certification PDFs;
+* :mod:`.compat` — every touch of another package's internals, guarded;
+* :mod:`.commands` — command-line tools;
+* :mod:`.pipeline` — every event priority, named, with its reason;
+* :mod:`.state` — the one typed build state (``get_state(app)`` / ``state_of(env)``).
+
+Names: everything that appears in content or output starts with ``qm``: directives
+and CSS classes ``qm-…``, docutils nodes ``qm_…``, warnings ``qm.<code>``; settings in
+``conf.py`` are ``handbook_…`` (``tests/unit/test_prefixes.py`` checks it).
+:func:`setup` is orchestration only: every feature registers itself.
 """
 
 from __future__ import annotations
@@ -15,14 +32,20 @@ from . import pipeline
 from .checks.reporting import log_problems
 from .checks.suspect import setup_suspect
 from .checks.validate import setup_validate
+from .compat.cards import setup_cards
+from .compat.crash import setup_page_notes
 from .compat.incremental import setup_incremental
+from .compat.search import setup_search
 from .compat.speedups import setup_speedups
+from .compat.theme_texts import setup_theme_texts
 from .model import config as handbook_config
 from .model.context import handbook_context
 from .model.metamodel import load_metamodel, needs_config
 from .model.model_docs import setup_model_docs
 from .pdf import setup_pdf
+from .publish import setup_publish
 from .reports.directives import setup_reports
+from .site.appearance import setup_appearance
 from .site.catalog_pages import generate_catalog_pages
 from .site.dependencies import setup_dependencies
 from .site.doccontrol import setup_doccontrol
@@ -64,6 +87,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinx_needs")
     setup_speedups(app)
     setup_state(app)
+    setup_cards(app)
     handbook_config.register(app)
     app.connect("config-inited", apply_needs_config, priority=pipeline.APPLY_NEEDS_CONFIG)
     app.connect("config-inited", load_data, priority=pipeline.LOAD_DATA)
@@ -72,6 +96,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_dependencies(app)
     setup_overview(app)
     setup_need_display(app)
+    setup_appearance(app)
+    setup_search(app)
+    setup_theme_texts(app)
     setup_model_docs(app)
     setup_doccontrol(app)
     setup_site(app)
@@ -83,6 +110,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_navigation(app)
     setup_regions(app)
     setup_incremental(app)
+    setup_page_notes(app)
+    setup_publish(app)
     return {"version": __version__, "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}
 
 

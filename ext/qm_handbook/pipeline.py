@@ -22,14 +22,18 @@ constant                      value  why
                                      duplicate-ID capture must see every warning
 ``SWITCH_SPEEDUPS``               1  before anything runs sphinx-needs code: turns the
                                      speed-ups on or off (``handbook_speedups``)
+``CHECK_CONFIG``                  2  after the warning filters, before anything reads
+                                     a ``handbook_*`` value: wrong values are reported
+                                     and replaced by their defaults
 ``APPLY_NEEDS_CONFIG``            5  sphinx-needs reads its configuration from
                                      priority 10 on; the metamodel-derived values
                                      must be in place before that
 ``LOAD_DATA``                   900  after sphinx-needs and all other extensions are
                                      configured: generates the catalog pages (and
                                      loads the context, on first use)
-``GENERATE_REGION_PAGES``       901  after the catalog pages, so generated files
-                                     appear in one order; gets the context itself
+``GENERATE_REGION_PAGES``       901  gets the context itself (no need to follow
+                                     ``LOAD_DATA``); must run before ``SCAN_PAGES``,
+                                     which checks the region pages it writes
 ``KNOWN_NAMES``                 910  after sphinx-needs registered one directive per
                                      need type (the "did you mean" hints list them)
 ``SCAN_PAGES``                  950  last: checks every page file, so the generated
@@ -52,11 +56,21 @@ Other events:
                                      have stored the page metadata
 ``AFTER_NEEDS_RESOLVED``        600  ``write-started``: after sphinx-needs (500) has
                                      resolved and sealed all needs; checks and the
-                                     coverage result read the final needs
+                                     coverage result read the final needs; so does the
+                                     need cards' link index (also the search objects)
+``PUBLIC_PROFILE``              650  ``write-started``: after the coverage result
+                                     (600): the public profile redacts it and hides
+                                     internal pages before anything is written
+``BEFORE_NEED_CARDS``           400  ``doctree-resolved``: before sphinx-needs (500)
+                                     renders need cards: internal items are removed
 ``AFTER_NEED_CARDS``            800  ``doctree-resolved``: after sphinx-needs (500)
                                      has built the need cards whose dates we format
+``REDACT_OUTPUTS``              700  ``build-finished``: after sphinx-needs (500)
+                                     wrote needs.json; filters it and objects.inv
 ``WRITE_CHECK_REPORT``          900  ``build-finished``: after the other handlers, so
                                      the warning counts are complete
+``LEAK_CHECK``                  950  ``build-finished``: last writer done: scans
+                                     every public output file for internal items
 ============================  =====  ==================================================
 """
 
@@ -68,6 +82,7 @@ SPHINX_DEFAULT = 500
 # config-inited
 INSTALL_WARNING_FILTERS = 1
 SWITCH_SPEEDUPS = 1
+CHECK_CONFIG = 2
 APPLY_NEEDS_CONFIG = 5
 LOAD_DATA = 900
 GENERATE_REGION_PAGES = 901
@@ -87,8 +102,14 @@ AFTER_SPHINX_COLLECTORS = 600
 # write-started
 AFTER_NEEDS_RESOLVED = 600
 
+# write-started (public profile)
+PUBLIC_PROFILE = 650
+
 # doctree-resolved
+BEFORE_NEED_CARDS = 400
 AFTER_NEED_CARDS = 800
 
 # build-finished
+REDACT_OUTPUTS = 700
 WRITE_CHECK_REPORT = 900
+LEAK_CHECK = 950

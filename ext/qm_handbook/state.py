@@ -47,7 +47,10 @@ if TYPE_CHECKING:
     from .compat.incremental import NeedPrint
     from .compat.logfilters import WarningCounter
     from .model.context import HandbookContext
+    from .publish.security import SecurityPolicy
+    from .publish.visibility import VisibilityIndex
     from .reports.coverage_model import CoverageResult
+    from .site.cards import CardIndex
     from .site.doccontrol import PageControl
 
 #: The one attribute name under which the state hangs on ``app`` and ``env``.
@@ -84,6 +87,10 @@ class WritePhase:
     page_controls: dict[str, PageControl] | None = None
     #: the one coverage result, see :func:`.reports.result.get_result`
     result: CoverageResult | None = None
+    #: internal pages and items, see :func:`.publish.profile.get_visibility`
+    visibility: VisibilityIndex | None = None
+    #: link labels of the need cards, see :func:`.compat.cards.card_index`
+    cards: CardIndex | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -98,6 +105,8 @@ class BuildState:
     #: page files found by the page scan and its result
     scanned_files: list[str] = field(default_factory=list)
     page_scan: ScanResult | None = None
+    #: the network's content-security exceptions (:func:`.publish.guards._policy`)
+    security: SecurityPolicy | None = None
     #: pages read in this build (for the incremental-build fingerprints)
     reread: set[str] = field(default_factory=set)
     write: WritePhase = field(default_factory=WritePhase)

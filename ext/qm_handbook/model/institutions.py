@@ -18,10 +18,12 @@ from pathlib import Path
 
 from ..checks.diagnostics import Problem
 from .generated import NAME_HINT, is_safe_name
+from .progress import processing
 from .tomlfile import TomlFile
 
 INSTITUTION_FILE = "einrichtung.toml"
 STATUSES = ("Einführung", "Selbstevaluation", "zertifiziert")
+VISIBILITIES = ("öffentlich", "intern")
 _SHORT_CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{0,7}$")
 #: Codes institutions must not use: they prefix network items.
 RESERVED_CODES = frozenset({"NETZ"})
@@ -78,12 +80,15 @@ class Institution:
     handbook_version: str = ""
     approved_by: str = ""
     approved_on: dt.date | None = None
+    #: Default visibility of the institution's pages (``sichtbarkeit``; a page's
+    #: front matter overrides it).
+    visibility: str = "öffentlich"
     path: Path = field(default_factory=Path)
 
 
 _TOP_KEYS = {
     "name", "kurzname", "kuerzel", "region", "art", "fiktiv", "status", "katalog",
-    "zielgruppen", "adresse", "kontakt", "zertifizierung", "qm", "handbuch",
+    "zielgruppen", "adresse", "kontakt", "zertifizierung", "qm", "handbuch", "sichtbarkeit",
 }  # fmt: skip
 _TABLE_KEYS = {
     "adresse": {"strasse", "plz", "ort"},
@@ -107,15 +112,7 @@ def load_institution(path: Path, regions: set[str]) -> tuple[Institution | None,
     src.check_keys(data, _TOP_KEYS)
     tables: dict[str, dict[str, object]] = {}
     for name, allowed in _TABLE_KEYS.items():
-        table = data.get(name, {})
-        if not isinstance(table, dict):
-            src._add(
-                "bad_value",
-                f"„{name}“ muss eine Tabelle sein.",
-                f"Schreiben Sie [{name}] in eine eigene Zeile.",
-                line=src.line(name),
-            )
-            table = {}
+        table = src.table_value(data, name)
         src.check_keys(table, allowed, name)
         tables[name] = table
     code = src.text_value(data, "kuerzel", required=True)
@@ -151,10 +148,10 @@ def load_institution(path: Path, regions: set[str]) -> tuple[Institution | None,
         short_name=src.text_value(data, "kurzname") or name,
         region=region,
         kind=src.text_value(data, "art"),
-        fictional=bool(data.get("fiktiv", False)),
+        fictional=src.bool_value(data, "fiktiv"),
         status=status,
         catalog=catalog,
-        target_groups=tuple(str(t) for t in data.get("zielgruppen", [])),
+        target_groups=src.list_value(data, "zielgruppen"),
         street=src.text_value(tables["adresse"], "strasse"),
         postcode=src.text_value(tables["adresse"], "plz"),
         city=src.text_value(tables["adresse"], "ort"),
@@ -164,12 +161,13 @@ def load_institution(path: Path, regions: set[str]) -> tuple[Institution | None,
         certification_body=src.text_value(cert, "stelle"),
         certificate_valid_until=src.date_value(cert, "zertifikat_gueltig_bis", required=status == "zertifiziert"),
         next_audit=src.date_value(cert, "naechstes_audit"),
-        certificate_extras=tuple(str(t) for t in cert.get("zusatz", [])),  # type: ignore[attr-defined]
+        certificate_extras=src.list_value(cert, "zusatz"),
         next_internal_audit=src.date_value(qm, "naechstes_internes_audit"),
         cross_audit_partner=src.text_value(qm, "partner_cross_audit"),
         handbook_version=src.text_value(hb, "version"),
         approved_by=src.text_value(hb, "freigegeben_von"),
         approved_on=src.date_value(hb, "freigegeben_am"),
+        visibility=src.choice(data, "sichtbarkeit", VISIBILITIES, required=False) or "öffentlich",
         path=path,
     )
     return institution, src.problems
@@ -180,19 +178,20 @@ def load_network(path: Path) -> tuple[Network | None, list[Problem]]:
     src = TomlFile(path)
     if not src.ok:
         return None, src.problems
-    src.check_keys(src.data, {"name", "kurzbeschreibung", "gegruendet", "region", "rotation"})
+    src.check_keys(src.data, {"name", "kurzbeschreibung", "gegruendet", "region", "rotation", "sicherheit"})
     regions = []
-    for raw in src.data.get("region", []):
+    for raw in src.tables(src.data, "region"):
         src.check_keys(raw, {"kuerzel", "name", "fiktiv", "rotation"}, "region")
         code = src.text_value(raw, "kuerzel", required=True, where="region")
+        start = src.line("kuerzel", code) or 1
         code = src.safe_name(code, "Das Regionskürzel", "kuerzel")
         if code:
             regions.append(
                 Region(
                     code=code,
-                    name=src.text_value(raw, "name", required=True, where="region"),
-                    fictional=bool(raw.get("fiktiv", False)),
-                    rotation=tuple(str(c) for c in raw.get("rotation", [])),
+                    name=src.text_value(raw, "name", required=True, where="region", start=start),
+                    fictional=src.bool_value(raw, "fiktiv", start),
+                    rotation=src.list_value(raw, "rotation", start),
                 )
             )
     network = Network(
@@ -200,7 +199,7 @@ def load_network(path: Path) -> tuple[Network | None, list[Problem]]:
         summary=src.text_value(src.data, "kurzbeschreibung"),
         founded=src.text_value(src.data, "gegruendet"),
         regions=tuple(regions),
-        rotation=tuple(str(c) for c in src.data.get("rotation", [])),
+        rotation=src.list_value(src.data, "rotation"),
     )
     return network, src.problems
 
@@ -241,7 +240,8 @@ def load_institutions(folder: Path, regions: set[str]) -> tuple[list[Institution
                 )
             )
             continue
-        institution, found = load_institution(path, regions)
+        with processing(path):
+            institution, found = load_institution(path, regions)
         problems += found
         if institution is None:
             continue
@@ -260,4 +260,7 @@ def load_institutions(folder: Path, regions: set[str]) -> tuple[list[Institution
         by_code[institution.code] = institution
         institutions.append(institution)
     institutions.sort(key=lambda i: (i.region, i.code))
+    from ..checks.references import check_partners
+
+    problems += check_partners(institutions)
     return institutions, problems

@@ -58,7 +58,7 @@ def model_tables(model: Metamodel) -> list[nodes.Node]:
         return f"{name} ({model.fields[name].label})"
 
     types = _table(
-        ["Direktive", "Typ", "Wo", "Pflichtfelder", "Weitere Felder", "Status"],
+        ["Direktive", "Typ", "Wo", "Pflichtfelder", "Weitere Felder", "Status", "Sichtbarkeit"],
         [
             [
                 t.name,
@@ -67,10 +67,11 @@ def model_tables(model: Metamodel) -> list[nodes.Node]:
                 ", ".join(label(f) for f in t.required) or "–",
                 ", ".join(label(f) for f in t.optional) or "–",
                 " | ".join(t.status) or "–",
+                t.visibility,
             ]
             for t in model.types.values()
         ],
-        [12, 12, 12, 26, 22, 16],
+        [11, 11, 10, 24, 20, 14, 10],
     )
     fields = _table(
         ["Option", "Bezeichnung", "Art", "Erlaubte Werte"],

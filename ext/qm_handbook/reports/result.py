@@ -59,6 +59,11 @@ def get_result(app: Sphinx) -> CoverageResult:
     return write.result
 
 
+def set_result(app: Sphinx, result: CoverageResult) -> None:
+    """Replace the build's result (the public profile installs its redacted copy)."""
+    get_state(app).write.result = result
+
+
 def _compute(app: Sphinx, builder: Builder) -> None:
     """Compute the result once per build, after sphinx-needs sealed the needs."""
     get_result(app)

@@ -16,6 +16,7 @@ from docutils import nodes
 from ..model.labels import css_token, format_date
 from .charts import Bar, bar_chart
 from .coverage_model import GAP_KINDS, VALIDITY, Cell, CoverageResult, InstitutionResult, Measure
+from .placeholder import ReportOptions
 from .views_common import (
     Content,
     Linker,
@@ -81,7 +82,7 @@ def _audit_row(req_label: list[Content], cell: Cell, link: Linker) -> list[Conte
     return [para(*req_label), statements, evidence, bullets(open_items, empty="keine offenen Punkte")]
 
 
-def audit_view(result: CoverageResult, code: str, options: dict[str, Any], link: Linker) -> list[nodes.Node]:
+def audit_view(result: CoverageResult, code: str, options: ReportOptions, link: Linker) -> list[nodes.Node]:
     """Per quality area: requirement → statement → evidence → open measures and findings."""
     member = result.institutions[code]
     catalog = result.catalogs[member.catalog]
@@ -154,7 +155,7 @@ def gap_list(
     return out
 
 
-def measures_plan(result: CoverageResult, options: dict[str, Any], link: Linker) -> list[nodes.Node]:
+def measures_plan(result: CoverageResult, options: ReportOptions, link: Linker) -> list[nodes.Node]:
     """Measures, filtered by institution, status, owner, open or overdue."""
     members = _members(result, options.get("einrichtung"))
     statuses = set(options.get("status") or [])
