@@ -54,7 +54,8 @@ CATALOG_PAGE = "handbook/katalog/_generiert/dqe-1.0/e1.html"
 MATRIX = "handbook/stand/matrix.html"
 DASHBOARD = "handbook/stand/dashboard.html"
 SEARCH = "search.html"
-KEY_PAGES = [LANDING, INSTITUTION_PAGE, AREA_PAGE, CATALOG_PAGE, MATRIX, DASHBOARD, SEARCH]
+STATEMENT = "handbook/netzwerk/barrierefreiheit.html"
+KEY_PAGES = [LANDING, INSTITUTION_PAGE, AREA_PAGE, CATALOG_PAGE, MATRIX, DASHBOARD, SEARCH, STATEMENT]
 
 
 @pytest.fixture(scope="module")
@@ -156,6 +157,36 @@ def test_matrix_cells_lead_to_the_right_statements(tab: Tab) -> None:
         assert card.is_visible(), statement
         link = card.locator("dt:has-text('setzt um') + dd a")
         assert _anchor(link.get_attribute("href") or "") == requirement
+
+
+def test_matrix_keeps_header_row_and_first_column_on_a_phone(browser: Any, site: str) -> None:
+    phone = Tab(browser, site, width=390, height=844)
+    try:
+        page = phone.open(MATRIX)
+        scroller = page.locator(".qm-scroll:has(table.qm-matrix)")
+        scroller.evaluate("el => { el.scrollLeft = 400; el.scrollTop = 600; }")
+        page.wait_for_timeout(200)
+        frame = scroller.bounding_box()
+        header = page.locator("table.qm-matrix thead th").nth(3).bounding_box()
+        rows = page.locator("table.qm-matrix tbody tr:has(a.qm-zelllink)")
+        visible = [rows.nth(i).locator("td").first.bounding_box() for i in range(rows.count())]
+        assert frame is not None and header is not None
+        assert abs(header["y"] - frame["y"]) < 3, (header, frame)
+        on_screen = [box for box in visible if box and frame["y"] < box["y"] < frame["y"] + frame["height"]]
+        assert on_screen and all(abs(box["x"] - frame["x"]) < 3 for box in on_screen), (on_screen[:2], frame)
+    finally:
+        phone.context.close()
+
+
+def test_matrix_uses_the_width_of_a_wide_screen(browser: Any, site: str) -> None:
+    wide = Tab(browser, site, width=1440, height=900)
+    try:
+        page = wide.open(MATRIX)
+        content = page.evaluate("document.querySelector('.content').getBoundingClientRect().width")
+        normal = wide.open(AREA_PAGE).evaluate("document.querySelector('.content').getBoundingClientRect().width")
+        assert content > normal + 200, (content, normal)
+    finally:
+        wide.context.close()
 
 
 def _search(tab: Tab, query: str) -> list[tuple[str, str]]:
