@@ -112,6 +112,8 @@ def test_public_site_keeps_public_pages_and_items(canary: Path) -> None:
     assert not (public / "institutions/alpha/audits.html").exists()  # internal page
     assert not (public / "institutions/beta/index.html").exists()  # institution default "intern"
     assert not (public / "_sources").exists() or not any((public / "_sources").iterdir())
+    manifest = json.loads((public / ".qm-ausgabe.json").read_text(encoding="utf-8"))
+    assert "institutions/alpha/audits" not in manifest["seiten"] and "institutions/alpha/index" in manifest["seiten"]
     needs = json.loads((public / "needs.json").read_text(encoding="utf-8"))
     ids = set(needs["versions"][needs["current_version"]]["needs"])
     assert {"A1_MINI_E1_1", "A1_NW_LEITBILD", "B1_PR_ANMELDUNG"} <= ids

@@ -68,7 +68,7 @@ class HandbookConfig:
         default="1",
         metadata={
             "rebuild": "",
-            "help": "Threads für das Setzen der PDFs: Zahl oder „auto“ (einer je Kern)",
+            "help": "Prozesse für das Setzen der PDFs: Zahl oder „auto“ (ein Prozess je Kern)",
             "pattern": r"\s*(\d+|[Aa][Uu][Tt][Oo])\s*",
             "expected": "eine ganze Zahl oder „auto“",
         },

@@ -13,11 +13,12 @@ network PDF).
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
 import posixpath
 import shutil
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -93,23 +94,31 @@ def plan_jobs(ctx: HandbookContext, root_doc: str, select: str) -> tuple[list[Pd
 
 
 def pdf_workers(setting: str, jobs: int) -> int:
-    """How many threads typeset PDFs: ``handbook_pdf_jobs`` (a number or ``auto``), at most one per PDF."""
+    """How many processes typeset PDFs: ``handbook_pdf_jobs`` (a number or ``auto``), at most one per PDF."""
     value = setting.strip().lower()
     wanted = (os.cpu_count() or 1) if value == "auto" else int(value) if value.isdigit() else 1
     return max(1, min(wanted, jobs))
 
 
-@contextlib.contextmanager
-def _pool(workers: int) -> Iterator[ThreadPoolExecutor | None]:
-    """Threads for typesetting (None: typeset in this thread).
+#: PDFs one worker process typesets before it is replaced: Typst keeps a cache of every
+#: document it compiled for the life of the process (about 100 MB per handbook).
+TASKS_PER_PROCESS = 4
 
-    Typst releases Python's lock while it compiles, so threads run in parallel. Worker
-    processes made by ``fork`` would hang: Typst's own threads do not survive a fork.
+
+@contextlib.contextmanager
+def _pool(workers: int, jobs: int) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes for typesetting (None: a single PDF, typeset in this process).
+
+    Processes are started fresh (``spawn``), never forked: Typst's own threads do not
+    survive a fork, a forked worker hangs. The builder uses one pool per batch of
+    :data:`TASKS_PER_PROCESS` PDFs per process, so memory stays bounded for 130
+    institutions (``max_tasks_per_child`` hangs in Python 3.11 when a worker is replaced).
     """
-    if workers < 2:
+    if jobs < 2:
         yield None
         return
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="typst") as pool:
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         yield pool
 
 
@@ -154,24 +163,41 @@ class QmPdfBuilder(Builder):
 
         keep = frozenset(SphinxNeedsData(self.env).get_needs_view())
         workers = pdf_workers(settings.pdf_jobs, len(jobs))
-        with _pool(workers) as pool:
+        stack = contextlib.ExitStack()
+        pool: ProcessPoolExecutor | None = None
+        batch = workers * TASKS_PER_PROCESS
+        progress = status_iterator(
+            jobs, "PDF setzen … ", "darkgreen", len(jobs), self.config.verbosity, lambda j: j.slug
+        )
+        try:
             pending: list[tuple[PdfJob, Future[RenderResult] | RenderResult]] = []
-            for job in status_iterator(
-                jobs, "PDF setzen … ", "darkgreen", len(jobs), self.config.verbosity, lambda j: j.slug
-            ):
+            for job in progress:
+                if pending and len(pending) % batch == 0:
+                    self._report(ctx, pending)
+                    pending = []
+                if not pending:
+                    # A fresh pool for every batch: its processes end with it and free Typst's cache.
+                    stack.close()
+                    pool = stack.enter_context(_pool(workers, len(jobs)))
                 task = self._document(ctx, job, keep)
-                # Sphinx assembles the documents one after another; Typst may run in other threads meanwhile.
+                # Sphinx assembles the documents one after another; Typst runs in worker processes meanwhile.
                 pending.append((job, pool.submit(render_task, task) if pool else render_task(task)))
-            for job, outcome in pending:
-                result = outcome.result() if isinstance(outcome, Future) else outcome
-                log_problems(
-                    [Problem(code="pdf_render" if m.error else "pdf_content", message=f"{job.slug}.pdf: {m.text}",
-                             docname=m.docname or job.start)
-                     for m in result.messages],
-                    ctx.srcdir,
-                )  # fmt: skip
-                if result.pages:
-                    logger.info("PDF %s.pdf: %d Seiten", job.slug, result.pages)
+            self._report(ctx, pending)
+        finally:
+            stack.close()
+
+    def _report(self, ctx: HandbookContext, pending: list[tuple[PdfJob, Future[RenderResult] | RenderResult]]) -> None:
+        """Wait for the PDFs of ``pending`` and log Typst's messages about them."""
+        for job, outcome in pending:
+            result = outcome.result() if isinstance(outcome, Future) else outcome
+            log_problems(
+                [Problem(code="pdf_render" if m.error else "pdf_content", message=f"{job.slug}.pdf: {m.text}",
+                         docname=m.docname or job.start)
+                 for m in result.messages],
+                ctx.srcdir,
+            )  # fmt: skip
+            if result.pages:
+                logger.info("PDF %s.pdf: %d Seiten", job.slug, result.pages)
 
     def _document(self, ctx: HandbookContext, job: PdfJob, keep: frozenset[str]) -> RenderTask:
         """Assemble and translate one PDF's document."""

@@ -61,7 +61,7 @@ class RenderResult:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RenderTask:
-    """One document to typeset (may run in a worker thread)."""
+    """One document to typeset (picklable: sent to a worker process)."""
 
     source: str
     folder: Path

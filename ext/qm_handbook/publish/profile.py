@@ -36,6 +36,7 @@ from ..compat.builder_output import drop_downloads, drop_index_entries, replace_
 from ..model.config import get_config
 from ..model.context import handbook_context
 from ..model.needs import resolved_needs
+from ..site.stale_outputs import MANIFEST
 from ..state import get_state
 from .redact import redact_inventory, redact_needs_json, redact_result
 from .visibility import INTERNAL, MARKER_TEXT, VisibilityIndex, build_index
@@ -261,10 +262,20 @@ def _redact_outputs(app: Sphinx, exception: BaseException | None) -> None:
     # pages that were public in an earlier build and are internal now
     for docname in index.internal_docs:
         (outdir / app.builder.get_target_uri(docname)).unlink(missing_ok=True)
+    _filter_manifest(outdir / MANIFEST, index)
     inventory = outdir / "objects.inv"
     if inventory.is_file():
         uris = [app.builder.get_target_uri(d) for d in index.internal_docs]
         inventory.write_bytes(redact_inventory(inventory.read_bytes(), index, uris))
+
+
+def _filter_manifest(path: Path, index: VisibilityIndex) -> None:
+    """The output manifest (:mod:`..site.stale_outputs`) names only the pages published here."""
+    if not path.is_file():
+        return
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["seiten"] = [d for d in data.get("seiten", []) if not index.doc_is_internal(d)]
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=0), encoding="utf-8")
 
 
 def setup_profile(app: Sphinx) -> None:
