@@ -28,6 +28,7 @@ import functools
 import os
 import subprocess
 import sys
+import time
 import venv
 from collections.abc import Callable
 from pathlib import Path
@@ -155,10 +156,12 @@ def _build_pdfs(session: nox.Session, slugs: list[str]) -> None:
     # The PDFs belong to the internal profile only (they hold internal pages and items).
     outdir = INTERNAL_DIR / "pdf"
     selection = f"handbook_pdf_select={','.join(slugs)}"
+    started = time.time()
     _sphinx_build(session, "qmpdf", outdir, "-D", selection, "-D", "handbook_pdf_jobs=auto")
-    for slug in slugs or ["*"]:
+    for slug in slugs or ["*"]:  # only what this build wrote, never an old file left in the folder
         for path in sorted(outdir.glob(f"{slug}.pdf")):
-            session.log(f"PDF: {path}")
+            if path.stat().st_mtime >= started - 1:
+                session.log(f"PDF: {path}")
 
 
 @nox.session
@@ -264,7 +267,7 @@ def report(session: nox.Session) -> None:
 @_guard
 def bench(session: nox.Session) -> None:
     """Benchmark synthetic networks (default 8, 32, 130 institutions); table into the docs."""
-    _install(session, "docs")
+    _install(session, "docs", "pdf")
     session.run(
         "python", "-m", "qm_handbook.commands.bench", *(session.posargs or ["8", "32", "130"]),
         "--arbeitsordner", str(BUILD_DIR / "bench"), "--docs", str(ROOT / "handbook" / "mitarbeit" / "leistung.md"),

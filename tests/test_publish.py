@@ -112,6 +112,8 @@ def test_public_site_keeps_public_pages_and_items(canary: Path) -> None:
     assert not (public / "institutions/alpha/audits.html").exists()  # internal page
     assert not (public / "institutions/beta/index.html").exists()  # institution default "intern"
     assert not (public / "_sources").exists() or not any((public / "_sources").iterdir())
+    manifest = json.loads((public / ".qm-ausgabe.json").read_text(encoding="utf-8"))
+    assert "institutions/alpha/audits" not in manifest["seiten"] and "institutions/alpha/index" in manifest["seiten"]
     needs = json.loads((public / "needs.json").read_text(encoding="utf-8"))
     ids = set(needs["versions"][needs["current_version"]]["needs"])
     assert {"A1_MINI_E1_1", "A1_NW_LEITBILD", "B1_PR_ANMELDUNG"} <= ids
@@ -169,6 +171,8 @@ def demo_public(demo: DemoBuild) -> Path:
     out = demo.outdir.parent
     status, warnings = build(REPO, out, "oeffentlich")
     assert status == 0, warnings
+    # no leak, no personal data, no unsafe content on the public demo site
+    assert "WARNING" not in warnings and "ERROR" not in warnings, warnings
     return out / "oeffentlich"
 
 
@@ -186,3 +190,20 @@ def test_demo_public_site_shows_every_institutions_public_pages(demo: DemoBuild,
     start = soup(demo_public / "institutions/vhs-leipziger-land/index.html")
     assert start.find(class_="qm-pdf-download") is None
     assert "Interne Audits" not in text_of(start.find(class_="sidebar-tree") or start)
+
+
+def test_pdfs_only_from_the_internal_profile(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src)
+    warning = StringIO()
+    with docutils_namespace(), pytest.raises(Exception, match="nur aus der internen Fassung"):
+        Sphinx(
+            srcdir=src,
+            confdir=src,
+            outdir=tmp_path / "pdf",
+            doctreedir=tmp_path / "doctrees",
+            buildername="qmpdf",
+            status=StringIO(),
+            warning=warning,
+            confoverrides={"handbook_profil": "oeffentlich"},
+        )

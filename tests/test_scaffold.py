@@ -157,8 +157,12 @@ def test_rotation_edit_keeps_every_other_byte() -> None:
 
 
 def test_scaffolded_institution_builds_warning_free(tmp_path: Path) -> None:
-    """The new handbook builds without a warning and appears on the landing page, matrix and report."""
+    """The new handbook builds without a warning and appears on the landing page, matrix and report.
+
+    Then it is removed again: the next build deletes its pages and its PDF from the output.
+    """
     project = copy_project(tmp_path / "projekt")
+    network = (project / "handbook/netzwerk.toml").read_bytes()
     assert run(project, *NEW) == 0
     link = ["--belegt", "W5_DQE_E1_1"]
     assert run(project, "nachweis", "W5", "Leitbild 2027", "--verantwortlich", "Leitung", *link) == 0
@@ -180,3 +184,86 @@ def test_scaffolded_institution_builds_warning_free(tmp_path: Path) -> None:
     assert "W5" in out.getvalue() and "Volkshochschule Musterstadt" in out.getvalue(), out.getvalue()
     needs = (html / "needs.json").read_text(encoding="utf-8")
     assert '"W5_NW_01"' in needs and '"W5_DQE_D4_5"' in needs
+
+    (html / "pdf").mkdir(exist_ok=True)
+    for slug in ("vhs-musterstadt", "vhs-leipziger-land"):  # as the PDF build would have left them
+        (html / "pdf" / f"{slug}.pdf").write_bytes(b"%PDF-1.7\n")
+    shutil.rmtree(project / "institutions/vhs-musterstadt")
+    (project / "handbook/netzwerk.toml").write_bytes(network)
+    warning = StringIO()
+    with docutils_namespace():
+        app = html_app(project, tmp_path / "out", warning, confoverrides={"nitpicky": True})
+        app.build()
+    assert uncoloured(warning.getvalue()) == ""
+    left = [p for p in html.rglob("*") if "vhs-musterstadt" in str(p)]
+    assert left == []
+    assert (html / "pdf/vhs-leipziger-land.pdf").is_file()
+    assert (html / "institutions/vhs-leipziger-land/anforderungen/e1.html").is_file()
+    assert "Volkshochschule Musterstadt" not in (html / "handbook/index.html").read_text(encoding="utf-8")
+
+
+OTHER_CATALOG = """[katalog]
+kuerzel = "LQX"
+name = "Lernorientiert (Beispiel)"
+version = "2"
+
+[katalog.gliederung]
+schwerpunkt = ["Organisation", "Lernen"]
+
+[[bereich]]
+kennung = "QB1"
+titel = "Leitbild"
+schwerpunkt = "Organisation"
+
+[[bereich.anforderung]]
+nummer = "QB1.1"
+titel = "Leitbild beschlossen"
+text = "Die Organisation hat ein beschlossenes Leitbild."
+
+[[bereich]]
+kennung = "QB2"
+titel = "Lehr-Lern-Prozess"
+schwerpunkt = "Lernen"
+
+[[bereich.anforderung]]
+nummer = "QB2.1"
+titel = "Lernende beraten"
+text = "Lernende werden vor Kursbeginn beraten."
+"""
+
+
+def test_network_without_regions_and_another_classification_builds_warning_free(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One group instead of regions, areas classified by "schwerpunkt" instead of "ebene"."""
+    src = tmp_path / "verbund"
+    (src / "katalog").mkdir(parents=True)
+    (src / "katalog/lqx-2.toml").write_text(OTHER_CATALOG, encoding="utf-8")
+    (src / "netzwerk.toml").write_text('name = "Verbund ohne Regionen"\nrotation = ["V1"]\n', encoding="utf-8")
+    conf = (REPO / "tests/roots/test-basic/conf.py").read_text(encoding="utf-8")
+    (src / "conf.py").write_text(f"import sys\nsys.path.insert(0, {str(REPO / 'ext')!r})\n{conf}", encoding="utf-8")
+    (src / "index.md").write_text(
+        "# Verbund\n\n```{qm-einrichtungen}\n```\n\n```{toctree}\nkatalog/_generiert/lqx-2/index\n"
+        "institutions/index\n```\n",
+        encoding="utf-8",
+    )
+    (src / "institutions").mkdir()
+    (src / "institutions/index.md").write_text("# Einrichtungen\n\n```{qm-regionen}\n```\n", encoding="utf-8")
+    for folder, code in (("bildungshaus-a", "V1"), ("bildungshaus-b", "V2")):
+        assert run(src, "einrichtung", folder, "--name", f"Bildungshaus {code}", "--kuerzel", code) == 0
+    assert (src / "netzwerk.toml").read_text(encoding="utf-8") == (
+        'name = "Verbund ohne Regionen"\nrotation = ["V1", "V2"]\n'
+    )
+    assert run(src, "einrichtung", "bildungshaus-c", "--name", "C", "--kuerzel", "V3", "--region", "nord") == 2
+    assert "Das Netzwerk hat keine Regionalnetzwerke" in capsys.readouterr().err
+    warning = StringIO()
+    with docutils_namespace():
+        app = html_app(src, tmp_path / "out", warning, freshenv=True, confoverrides={"nitpicky": True})
+        app.build(force_all=True)
+    assert uncoloured(warning.getvalue()) == ""
+    html = tmp_path / "out/html"
+    overview = soup(html / "katalog/_generiert/lqx-2/index.html")
+    heads = [text_of(th) for th in overview.select("table th")]
+    assert "Schwerpunkt" in heads and "Ebene" not in heads
+    assert "Lernen" in text_of(overview.select_one("table"))
+    assert (html / "institutions/bildungshaus-b/anforderungen/qb2.html").is_file()

@@ -45,6 +45,15 @@ class FreshMachineError(Exception):
     """A German message for the user; the run stops with it."""
 
 
+def tool(name: str) -> str:
+    """Full path of a system command; sbin folders count even when PATH leaves them out."""
+    search = os.pathsep.join([os.environ.get("PATH", ""), "/usr/local/sbin", "/usr/sbin", "/sbin"])
+    found = shutil.which(name, path=search)
+    if not found:
+        raise FreshMachineError(f"Der Befehl „{name}“ fehlt auf diesem Rechner (Debian: apt-get install {name}).")
+    return found
+
+
 def say(text: str) -> None:
     print(f"[frisch] {text}", flush=True)
 
@@ -94,7 +103,7 @@ def mounts_below(path: Path, mounts_file: Path = Path("/proc/mounts")) -> list[P
 
 def unmount_all(path: Path) -> None:
     for point in mounts_below(path):
-        subprocess.run(["umount", "-l", str(point)], check=False)
+        subprocess.run([tool("umount"), "-l", str(point)], check=False)
     left = mounts_below(path)
     if left:
         raise FreshMachineError(
@@ -112,14 +121,16 @@ def remove_root(path: Path) -> None:
 
 @contextmanager
 def mounted(root: Path) -> Iterator[None]:
-    """/proc, /dev and /dev/pts inside the root for the duration of the block."""
+    """/proc, /dev, /dev/pts and /dev/shm inside the root for the duration of the block."""
     try:
         for args in (
             ["-t", "proc", "proc", str(root / "proc")],
             ["--bind", "/dev", str(root / "dev")],
             ["--bind", "/dev/pts", str(root / "dev/pts")],
+            # Python's multiprocessing needs a writable /dev/shm (the PDF builder uses processes).
+            ["-t", "tmpfs", "-o", "mode=1777", "tmpfs", str(root / "dev/shm")],
         ):
-            subprocess.run(["mount", *args], check=True)
+            subprocess.run([tool("mount"), *args], check=True)
         yield
     finally:
         unmount_all(root)
@@ -160,7 +171,7 @@ def clean_env(bundle_inside: str | None) -> dict[str, str]:
 
 def prepare_root(root: Path, mirror: str, release: str, timings: dict[str, float]) -> str | None:
     packages = ",".join(PACKAGES)
-    run(["debootstrap", "--variant=minbase", f"--include={packages}", release, str(root), mirror],
+    run([tool("debootstrap"), "--variant=minbase", f"--include={packages}", release, str(root), mirror],
         "debootstrap (bares Debian mit Python, venv und git)", timings)  # fmt: skip
     for name in ("resolv.conf", "hosts"):
         if Path("/etc", name).is_file():
@@ -170,7 +181,7 @@ def prepare_root(root: Path, mirror: str, release: str, timings: dict[str, float
     if host_bundle and Path(host_bundle).is_file():
         bundle_inside = "/usr/local/share/ca-certificates-host.crt"
         shutil.copyfile(host_bundle, root / bundle_inside.lstrip("/"))
-    subprocess.run(["chroot", str(root), "useradd", "--create-home", "--uid", str(UID), USER], check=True)
+    subprocess.run([tool("chroot"), str(root), "useradd", "--create-home", "--uid", str(UID), USER], check=True)
     return bundle_inside
 
 
@@ -182,7 +193,7 @@ def clone_project(root: Path) -> Path:
         say("Hinweis: Nicht eingecheckte Änderungen sind nicht Teil der Prüfung (es zählt der letzte Commit).")
     target = root / "home" / USER / "projekt"
     subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(target)], check=True)
-    subprocess.run(["chroot", str(root), "chown", "-R", f"{USER}:{USER}", f"/home/{USER}/projekt"], check=True)
+    subprocess.run([tool("chroot"), str(root), "chown", "-R", f"{USER}:{USER}", f"/home/{USER}/projekt"], check=True)
     return target
 
 
@@ -196,8 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if os.geteuid() != 0:
             raise FreshMachineError("Die Prüfung braucht Root-Rechte (debootstrap, chroot, mount).")
-        if not shutil.which("debootstrap"):
-            raise FreshMachineError("debootstrap fehlt. Unter Debian: apt-get install debootstrap")
+        tool("debootstrap")
         check_readme()
         release, mirror = host_release(), apt_source()
         remove_root(root)
@@ -208,10 +218,13 @@ def main(argv: list[str] | None = None) -> int:
         with mounted(root):
             for command in QUICKSTART:
                 shell = f"cd /home/{USER}/projekt && {command}"
-                run(["chroot", f"--userspec={USER}:{USER}", str(root), "/bin/sh", "-c", shell],
+                run([tool("chroot"), f"--userspec={USER}:{USER}", str(root), "/bin/sh", "-c", shell],
                     f"README: {command}", timings, env=env)  # fmt: skip
     except FreshMachineError as error:
         say(f"FEHLER: {error}")
+        return 1
+    except (subprocess.CalledProcessError, OSError) as error:
+        say(f"FEHLER: Ein Systembefehl ist gescheitert: {error}")
         return 1
     finally:
         if not args.behalten and root.exists():

@@ -1,6 +1,6 @@
 """Screenshots of the key pages at desktop and phone width, light and dark.
 
-    python tests/tools/screenshots.py _build/html /tmp/shots [page ...]
+    python tests/tools/screenshots.py _build/oeffentlich /tmp/shots [page ...]
 
 Writes ``<name>-<width>-<theme>.png`` for each page (paths relative to the site root).
 """

@@ -52,6 +52,9 @@ def _fits(value: Any, shape: Any, where: str) -> list[str]:
                     wrong.append(f"{where}.{key}[{i}]: {type(element).__name__}")
         elif hasattr(expected, "__required_keys__"):
             wrong += _fits(item, expected, f"{where}.{key}")
+        elif getattr(expected, "__origin__", None) is dict:
+            if not isinstance(item, dict):
+                wrong.append(f"{where}.{key}: {type(item).__name__} statt dict")
         elif not isinstance(item, expected) or (expected is dt.date and isinstance(item, dt.datetime)):
             wrong.append(f"{where}.{key}: {type(item).__name__} statt {expected.__name__}")
     return wrong

@@ -33,6 +33,7 @@ WRONG: dict[Any, tuple[object, str]] = {
     bool: ("ja", "true oder false"),
     dt.date: (20261231, "ein Datum"),
     list[str]: ("Senioren", "eine Liste von Texten"),
+    dict[str, list[str]]: ("x", "eine Tabelle"),
 }
 
 

@@ -78,12 +78,26 @@ def _check_code(project: Project, code: str) -> None:
     for inst in project.institutions:
         if inst.code == code:
             raise CommandError(f"Das Kürzel „{code}“ hat schon {inst.name} ({inst.slug}); wählen Sie ein anderes.")
-    rotations = [*(r.rotation for r in project.network.regions), project.network.rotation] if project.network else []
-    if any(code in rotation for rotation in rotations):
-        raise CommandError(
-            f"Das Kürzel „{code}“ steht schon in einer Gastgeber-Rotation in {project.settings.network_file}; "
-            "wählen Sie ein anderes oder entfernen Sie es dort zuerst."
-        )
+
+
+def _rotation_of(project: Project, region: str) -> tuple[str, ...]:
+    """The hosting rotation the new institution joins (the network's own without regions)."""
+    if project.network is None:
+        return ()
+    if not region:
+        return project.network.rotation
+    return next((r.rotation for r in project.network.regions if r.code == region), ())
+
+
+def _check_other_rotations(project: Project, region: str, code: str) -> None:
+    if project.network is None:
+        return
+    for other in project.network.regions:
+        if other.code != region and code in other.rotation:
+            raise CommandError(
+                f"Das Kürzel „{code}“ steht schon in der Gastgeber-Rotation der Region {other.code} in "
+                f"{project.settings.network_file}; wählen Sie ein anderes Kürzel oder die Region {other.code}."
+            )
 
 
 def create_institution(
@@ -106,13 +120,14 @@ def create_institution(
         raise CommandError('Geben Sie mit --name den Namen der Einrichtung an, z. B. --name "VHS Musterstadt".')
     _check_code(project, code)
     region = _region(project, region)
+    _check_other_rotations(project, region, code)
     new = NewInstitution(
         folder=folder, name=name, code=code, region=region, catalog=_catalog(project, catalog),
         created=project.as_of, kind=kind,
     )  # fmt: skip
     files = {INSTITUTION_FILE: institution_toml(new), **institution_pages(new)}
     network_text = None
-    if project.network_path.is_file() and (region or project.network is not None):
+    if project.network_path.is_file() and project.network is not None and code not in _rotation_of(project, region):
         raw = project.network_path.read_bytes()
         try:
             network_text = add_to_rotation(raw.decode("utf-8"), region, code)
@@ -136,9 +151,11 @@ def create_institution(
     report += [f"  {shown / rel}" for rel in files]
     statements = len(new.catalog.requirements())
     report.append(f"{len(files)} Dateien, {statements} Umsetzungsaussagen mit Status „geplant“.")
+    where = f"der Region {region}" if region else "des Netzwerks"
     if network_text is not None:
-        where = f"der Region {region}" if region else "des Netzwerks"
         report.append(f"{project.settings.network_file}: {code} an die Gastgeber-Rotation {where} angehängt.")
+    elif code in _rotation_of(project, region):
+        report.append(f"{project.settings.network_file}: {code} stand schon in der Gastgeber-Rotation {where}.")
     report.append(
         "Nächste Schritte: Stammdaten in einrichtung.toml ergänzen, die Hinweistexte der Seiten ersetzen, "
         "dann „python3 noxfile.py -s check“."

@@ -5,8 +5,15 @@ A catalog (the illustrative DEMO-QE, or QES^plus, LQW, AZAV, ISO 9001 …) lives
 name, version, optional ``illustrativ`` flag and notice) and a list of ``[[bereich]]``
 quality areas, each with ``[[bereich.anforderung]]`` requirements and their
 ``[[bereich.anforderung.kriterium]]`` test criteria. Adding a standard means adding a
-file; no code changes. Need IDs are derived from the numbering: ``DQE`` + ``E1.1``
-gives ``DQE_E1_1``, its first criterion ``DQE_E1_1_K1``.
+file; no code changes.
+
+How the areas are classified belongs to the catalog, not to the code: a table
+``[katalog.gliederung]`` names each classification key and its allowed values, e.g.
+``ebene = ["Einrichtungsebene", "Dienstleistungsebene"]``; every area then carries
+each key with one of those values. A catalog without ``gliederung`` has no
+classification (an ``ebene`` written in an area is shown as it is).
+
+Need IDs are derived from the numbering: ``DQE`` + ``E1.1`` gives ``DQE_E1_1``, its first criterion ``DQE_E1_1_K1``.
 
 This module has no Sphinx imports.
 """
@@ -15,8 +22,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..checks.diagnostics import Problem
 from .metamodel import MAX_ID_LENGTH, Metamodel
@@ -68,6 +76,8 @@ class Area:
     level: str
     description: str
     requirements: tuple[Requirement, ...]
+    #: Every classification of the area (``[katalog.gliederung]`` key, value), in catalog order.
+    classes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -83,6 +93,8 @@ class Catalog:
     description: str
     areas: tuple[Area, ...]
     path: Path
+    #: The area classifications of ``[katalog.gliederung]``: key -> allowed values.
+    classification: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -114,13 +126,15 @@ _CATALOG_KEYS = set(keys_of(CatalogHead))
 _AREA_KEYS = set(keys_of(AreaTable))
 _REQ_KEYS = set(keys_of(RequirementTable))
 _CRIT_KEYS = set(keys_of(CriterionTable))
+#: The classification key that is also a field of the requirement needs.
+LEVEL_KEY = "ebene"
 
 
 def load_catalog(path: Path, model: Metamodel) -> tuple[Catalog | None, list[Problem]]:
     """Read one catalog file.
 
     :param path: the TOML file
-    :param model: the metamodel (for the vocabulary of levels)
+    :param model: the metamodel
     :return: the catalog (None if unusable) and the problems found
     """
     src = TomlFile(path)
@@ -146,7 +160,8 @@ def load_catalog(path: Path, model: Metamodel) -> tuple[Catalog | None, list[Pro
         code = ""
     if not (code and version and name):
         return None, src.problems
-    levels = model.vocabularies["ebene"]
+    classification = _classification(src, head)
+    area_keys = _AREA_KEYS | set(classification)
     seen: dict[str, int | None] = {}
     areas: list[Area] = []
     cursor = 0  # line of the last item found; items are searched below it
@@ -154,8 +169,9 @@ def load_catalog(path: Path, model: Metamodel) -> tuple[Catalog | None, list[Pro
         area_code = src.text_value(raw_area, "kennung", required=True, where="bereich")
         cursor = src.line("kennung", area_code, cursor + 1) or cursor
         area_code = src.safe_name(area_code, "Die Kennung des Qualitätsbereichs", "kennung", cursor)
-        src.check_keys(raw_area, _AREA_KEYS, "bereich")
-        level = src.choice(raw_area, "ebene", levels)
+        src.check_keys(raw_area, area_keys, "bereich")
+        classes = tuple((key, src.choice(raw_area, key, values)) for key, values in classification.items())
+        level = dict(classes).get(LEVEL_KEY, "") if LEVEL_KEY in classification else src.text_value(raw_area, LEVEL_KEY)
         reqs: list[Requirement] = []
         for raw_req in src.tables(raw_area, "anforderung"):
             src.check_keys(raw_req, _REQ_KEYS, "bereich.anforderung")
@@ -258,6 +274,7 @@ def load_catalog(path: Path, model: Metamodel) -> tuple[Catalog | None, list[Pro
                     level=level,
                     description=src.text_value(raw_area, "beschreibung").strip(),
                     requirements=tuple(reqs),
+                    classes=tuple((k, v) for k, v in classes if v),
                 )
             )
     catalog = Catalog(
@@ -270,8 +287,28 @@ def load_catalog(path: Path, model: Metamodel) -> tuple[Catalog | None, list[Pro
         description=src.text_value(head, "beschreibung").strip(),
         areas=tuple(areas),
         path=path,
+        classification=classification,
     )
     return catalog, src.problems
+
+
+def _classification(src: TomlFile, head: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """``[katalog.gliederung]``: classification key -> allowed values (bad entries reported)."""
+    raw = src.table_value(head, "gliederung")
+    result: dict[str, tuple[str, ...]] = {}
+    for key in raw:
+        values = src.list_value(raw, key, src.line("gliederung") or 1)
+        if key in _AREA_KEYS - {LEVEL_KEY} or not values:
+            src._add(
+                "bad_value",
+                f"Die Gliederung „{key}“ ist ungültig.",
+                f'Schreiben Sie eine Liste der erlaubten Werte, z. B. {key} = ["Wert 1", "Wert 2"]; '
+                "„kennung“, „titel“, „beschreibung“ und „anforderung“ sind als Namen nicht erlaubt.",
+                line=src.line(key, None, src.line("gliederung") or 1),
+            )
+            continue
+        result[str(key)] = values
+    return result
 
 
 def load_catalogs(folder: Path, model: Metamodel) -> tuple[dict[str, Catalog], list[Problem]]:

@@ -141,7 +141,8 @@ class AreaTable(TypedDict, total=False):
 
     kennung: Required[str]
     titel: Required[str]
-    #: one of the catalog levels of the model (e.g. "Einrichtungsebene")
+    #: the area's level; one of the values of ``[katalog.gliederung] ebene`` when the catalog declares it
+    #: (further classification keys of ``[katalog.gliederung]`` are allowed as area keys too)
     ebene: str
     beschreibung: str
     anforderung: list[RequirementTable]
@@ -158,6 +159,8 @@ class CatalogHead(TypedDict, total=False):
     illustrativ: bool
     hinweis: str
     beschreibung: str
+    #: area classifications: key (e.g. "ebene") -> allowed values
+    gliederung: dict[str, list[str]]
 
 
 class CatalogFile(TypedDict):

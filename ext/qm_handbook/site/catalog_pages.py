@@ -34,6 +34,11 @@ def _notice(catalog: Catalog) -> str:
     return f":::{{admonition}} Illustrativer Katalog\n:class: warning qm-illustrativ\n\n{escape_text(text)}\n:::\n\n"
 
 
+def _key_label(key: str) -> str:
+    """Column heading of a classification key (``ebene`` -> ``Ebene``)."""
+    return key.replace("_", " ").capitalize()
+
+
 def _one_line(text: str) -> str:
     """One line of plain text (directive arguments: need titles are not parsed as markup)."""
     return " ".join(text.split())
@@ -51,11 +56,14 @@ def render_overview(catalog: Catalog) -> str:
         lines.append(f"**{_literal(catalog.title)}**\n\n")
     if catalog.description:
         lines.append(f"{escape_text(catalog.description)}\n\n")
-    lines.append("| Bereich | Titel | Ebene | Anforderungen |\n|---|---|---|---|\n")
+    keys = list(catalog.classification)
+    heads = "".join(f" {_literal(_key_label(k))} |" for k in keys)
+    lines.append(f"| Bereich | Titel |{heads} Anforderungen |\n|---|---|{'---|' * len(keys)}---|\n")
     for area in catalog.areas:
+        values = dict(area.classes)
+        cells = "".join(f" {_literal(values.get(k, ''))} |" for k in keys)
         lines.append(
-            f"| [{area.code}]({area.code.lower()}.md) | {_literal(area.title)} | {area.level} "
-            f"| {len(area.requirements)} |\n"
+            f"| [{area.code}]({area.code.lower()}.md) | {_literal(area.title)} |{cells} {len(area.requirements)} |\n"
         )
     lines.append(f"\n{FENCE}{{toctree}}\n:hidden:\n\n")
     lines += [f"{area.code.lower()}\n" for area in catalog.areas]
@@ -66,13 +74,14 @@ def render_overview(catalog: Catalog) -> str:
 def render_area(catalog: Catalog, area: Area) -> str:
     """MyST source of one quality area page with its requirement needs."""
     out = [_header(catalog), f"# {area.code} {_literal(area.title)}\n\n", _notice(catalog)]
-    out.append(f"{_literal(catalog.label)} · {area.level}\n\n")
+    out.append(" · ".join(_literal(t) for t in [catalog.label, *(value for _key, value in area.classes)]) + "\n\n")
     if area.description:
         out.append(f"{escape_text(area.description)}\n\n")
     for req in area.requirements:
         out.append(f"{FENCE}{{anforderung}} {req.number} {_one_line(req.title)}\n")
         out.append(f":id: {req.need_id}\n:katalog: {catalog.key}\n:bereich: {area.code}\n")
-        out.append(f":ebene: {req.level}\n:nummer: {req.number}\n\n")
+        out.append(f":ebene: {req.level}\n" if req.level else "")
+        out.append(f":nummer: {req.number}\n\n")
         if req.text:
             out.append(f"{escape_text(req.text)}\n")
         if req.references:
