@@ -89,6 +89,8 @@ class WritePhase:
     result: CoverageResult | None = None
     #: internal pages and items, see :func:`.publish.profile.get_visibility`
     visibility: VisibilityIndex | None = None
+    #: output paths of the internal pages (for the builder of this build), see ``publish.profile``
+    internal_uris: frozenset[str] | None = None
     #: link labels of the need cards, see :func:`.compat.cards.card_index`
     cards: CardIndex | None = None
 

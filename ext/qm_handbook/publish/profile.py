@@ -198,11 +198,10 @@ def _mark_internal_links(app: Sphinx, doctree: nodes.document, docname: str) -> 
 
 def _internal_uris(app: Sphinx, index: VisibilityIndex) -> frozenset[str]:
     """Output paths of the internal pages (computed once per build)."""
-    cached: tuple[VisibilityIndex, frozenset[str]] | None = getattr(app.builder, "_qm_internal_uris", None)
-    if cached is None or cached[0] is not index:
-        cached = (index, frozenset(app.builder.get_target_uri(d) for d in index.internal_docs))
-        app.builder._qm_internal_uris = cached  # type: ignore[attr-defined]
-    return cached[1]
+    write = get_state(app).write  # the index is the write phase's, so is this set
+    if write.internal_uris is None:
+        write.internal_uris = frozenset(app.builder.get_target_uri(d) for d in index.internal_docs)
+    return write.internal_uris
 
 
 def _is_marker(node: nodes.Node) -> bool:
