@@ -50,6 +50,7 @@ from .site.catalog_pages import generate_catalog_pages
 from .site.dependencies import setup_dependencies
 from .site.doccontrol import setup_doccontrol
 from .site.entry import setup_site
+from .site.identity import setup_identity
 from .site.navigation import setup_navigation
 from .site.need_display import setup_need_display
 from .site.overview import setup_overview
@@ -111,6 +112,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_navigation(app)
     setup_regions(app)
     setup_stale_outputs(app)
+    setup_identity(app)
     setup_incremental(app)
     setup_page_notes(app)
     setup_publish(app)
