@@ -185,6 +185,20 @@ def test_scaffolded_institution_builds_warning_free(tmp_path: Path) -> None:
     needs = (html / "needs.json").read_text(encoding="utf-8")
     assert '"W5_NW_01"' in needs and '"W5_DQE_D4_5"' in needs
 
+    # document register: every page of the institution with its header fields, overdue reviews marked
+    rows = soup(html / "institutions/vhs-leipziger-land/stand.html").select("table.qm-dokumente tbody tr")
+    pages = sorted((REPO / "institutions/vhs-leipziger-land").rglob("*.md"))
+    assert len(rows) == len(pages)
+    leitbild = next(r for r in rows if text_of(r).startswith("Leitbild und Qualitätsverständnis"))
+    assert [text_of(td) for td in leitbild.select("td")][1:] == [
+        "4.0", "freigegeben", "Leitung", "Leitung", "30.06.2024", "30.06.2026 (überfällig)"
+    ]  # fmt: skip
+    new_rows = soup(html / "institutions/vhs-musterstadt/stand.html").select("table.qm-dokumente tbody tr")
+    assert len(new_rows) == len(list((project / "institutions/vhs-musterstadt").rglob("*.md")))
+    assert {text_of(r.select("td")[2]) for r in new_rows} == {"Entwurf"}
+    draft = soup(html / "institutions/vhs-musterstadt/leitbild.html").select_one(".qm-entwurf-hinweis")
+    assert draft is not None and "noch nicht freigegeben" in text_of(draft)
+
     (html / "pdf").mkdir(exist_ok=True)
     for slug in ("vhs-musterstadt", "vhs-leipziger-land"):  # as the PDF build would have left them
         (html / "pdf" / f"{slug}.pdf").write_bytes(b"%PDF-1.7\n")

@@ -55,6 +55,7 @@ from .site.navigation import setup_navigation
 from .site.need_display import setup_need_display
 from .site.overview import setup_overview
 from .site.regions import setup_regions
+from .site.register import setup_register
 from .site.stale_outputs import setup_stale_outputs
 from .site.theme_i18n import setup_theme_i18n
 from .state import setup_state
@@ -113,6 +114,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_regions(app)
     setup_stale_outputs(app)
     setup_identity(app)
+    setup_register(app)
     setup_incremental(app)
     setup_page_notes(app)
     setup_publish(app)
