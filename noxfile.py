@@ -267,7 +267,7 @@ def report(session: nox.Session) -> None:
 @_guard
 def bench(session: nox.Session) -> None:
     """Benchmark synthetic networks (default 8, 32, 130 institutions); table into the docs."""
-    _install(session, "docs")
+    _install(session, "docs", "pdf")
     session.run(
         "python", "-m", "qm_handbook.commands.bench", *(session.posargs or ["8", "32", "130"]),
         "--arbeitsordner", str(BUILD_DIR / "bench"), "--docs", str(ROOT / "handbook" / "mitarbeit" / "leistung.md"),

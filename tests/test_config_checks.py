@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+from sphinx.errors import ConfigError
 from sphinx.testing.util import SphinxTestApp
 
 from conftest import warnings_of
@@ -67,3 +69,14 @@ def test_build_warns_in_german_and_uses_the_defaults(tmp_path: Path) -> None:
         assert (settings.navigation, settings.pdf_jobs) == ("aktuell", "1")
     finally:
         app.cleanup()
+
+
+def test_strict_setting_stops_the_build_instead_of_falling_back(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src)
+    with pytest.raises(ConfigError) as raised:
+        SphinxTestApp("html", srcdir=src, freshenv=True, confoverrides={"handbook_profil": True})
+    assert str(raised.value) == (
+        "handbook_profil = True ist kein Text. Schreiben Sie den Wert in Anführungszeichen. "
+        "Der Bau hält an: ein Ersatzwert könnte hier falsch veröffentlichen."
+    )

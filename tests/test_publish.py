@@ -169,6 +169,8 @@ def demo_public(demo: DemoBuild) -> Path:
     out = demo.outdir.parent
     status, warnings = build(REPO, out, "oeffentlich")
     assert status == 0, warnings
+    # no leak, no personal data, no unsafe content on the public demo site
+    assert "WARNING" not in warnings and "ERROR" not in warnings, warnings
     return out / "oeffentlich"
 
 
@@ -186,3 +188,20 @@ def test_demo_public_site_shows_every_institutions_public_pages(demo: DemoBuild,
     start = soup(demo_public / "institutions/vhs-leipziger-land/index.html")
     assert start.find(class_="qm-pdf-download") is None
     assert "Interne Audits" not in text_of(start.find(class_="sidebar-tree") or start)
+
+
+def test_pdfs_only_from_the_internal_profile(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src)
+    warning = StringIO()
+    with docutils_namespace(), pytest.raises(Exception, match="nur aus der internen Fassung"):
+        Sphinx(
+            srcdir=src,
+            confdir=src,
+            outdir=tmp_path / "pdf",
+            doctreedir=tmp_path / "doctrees",
+            buildername="qmpdf",
+            status=StringIO(),
+            warning=warning,
+            confoverrides={"handbook_profil": "oeffentlich"},
+        )

@@ -53,11 +53,11 @@ Ein `Link <javascript:alert(3)>`_ im rST.
 
 <br>
 
-Kontakt: max.muster@example.org oder 0341 1234567; Zentrale: info@example.org.
+Kontakt: max.muster@vhs-alpha.de oder 0341 1234567; Zentrale: info@vhs-alpha.de.
 """
 POLICY = """
 [sicherheit]
-oeffentliche_kontakte = ["info@example.org"]
+oeffentliche_kontakte = ["info@vhs-alpha.de"]
 
 [[sicherheit.html]]
 name = "Zeilenumbruch"
@@ -155,10 +155,10 @@ def test_front_matter_refresh(unsafe: dict[str, tuple[Path, str]]) -> None:
 
 def test_personal_data_on_public_pages_only(unsafe: dict[str, tuple[Path, str]]) -> None:
     warnings = unsafe["oeffentlich"][1]
-    line = line_of("max.muster@example.org")
-    assert "„max.muster@example.org“" in warning_at(warnings, line, "personal_data")
+    line = line_of("max.muster@vhs-alpha.de")
+    assert "„max.muster@vhs-alpha.de“" in warning_at(warnings, line, "personal_data")
     assert "„0341 1234567“" in warnings
-    assert "info@example.org" not in warnings  # listed as public in netzwerk.toml
+    assert "info@vhs-alpha.de" not in warnings  # listed as public in netzwerk.toml
     assert "[qm.personal_data]" not in unsafe["intern"][1]
 
 
@@ -173,3 +173,20 @@ def test_rules_as_pure_functions() -> None:
     assert not unsafe_url("https://example.org/javascript:")
     assert contacts_in("Stand 2026-11-27, PLZ 04643, Tel. 034341 42936", frozenset({"03434142936"})) == []
     assert contacts_in("Tel. +49 341 1234567", frozenset()) == ["+49 341 1234567"]
+    assert contacts_in("Beispiel: m.muster@example.org, info@vhs.example", frozenset()) == []
+    assert contacts_in("m.muster@vhs-muster.de", frozenset()) == ["m.muster@vhs-muster.de"]
+
+
+def test_catalog_text_is_escaped_in_generated_pages(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src)
+    catalog = src / "katalog" / "mini-1.0.toml"
+    text = catalog.read_text(encoding="utf-8")
+    hostile = "<script>alert(1)</script> {raw}`x` [Link](javascript:alert(2))\\n```{raw} html\\n<b>fett</b>\\n```"
+    catalog.write_text(text.replace('"Die Einrichtung hat ein Leitbild."', f'"{hostile}"'), encoding="utf-8")
+    status, warnings = build(src, tmp_path / "out", "intern")
+    assert status == 0 and "WARNING" not in warnings, warnings
+    page = (tmp_path / "out" / "intern" / "katalog" / "_generiert" / "mini-1.0" / "e1.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in page and 'href="javascript' not in page and "<b>fett</b>" not in page
+    # shown as written, as text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "```{raw} html" in page

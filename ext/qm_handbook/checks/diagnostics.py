@@ -79,7 +79,7 @@ _PUBLISH_CODES: tuple[tuple[str, Severity, str, str], ...] = (
     ("meta_refresh", "error", "html_meta im Seitenkopf leitet um oder lädt neu (refresh); wird entfernt.",
      "institutions/vhs/leitbild.md:3: html_meta mit „http-equiv: refresh“ leitet die Seite um …"),
     ("personal_data", "warning", "E-Mail-Adresse oder Telefonnummer auf einer öffentlichen Seite.",
-     "institutions/vhs/organisation.md:14: Auf einer öffentlichen Seite steht die Kontaktangabe „m@x.de“. …"),
+     "institutions/vhs/organisation.md:14: Auf einer öffentlichen Seite steht die Kontaktangabe „m@vhs.example“ …"),
 )
 # fmt: on
 
@@ -177,8 +177,24 @@ CODES: dict[str, Code] = {
         _code(
             "pdf_render",
             "error",
-            "WeasyPrint meldet beim Erzeugen eines PDFs ein Problem (z. B. ein Link ohne Ziel).",
-            "_build/intern/pdf/vhs-leipziger-land.pdf: WeasyPrint: No anchor #W1_NW_99 for internal URI reference.",
+            "Typst meldet beim Setzen eines PDFs ein Problem (z. B. ein Verweis ohne Ziel); genannt wird die "
+            "Handbuchseite, in deren Teil des Dokuments es liegt.",
+            "institutions/vhs-leipziger-land/index.md: vhs-leipziger-land.pdf: Verweisziel „W1_NW_99“ fehlt im PDF "
+            "(Zeile 812 des erzeugten Typst-Quelltexts).",
+        ),
+        _code(
+            "pdf_content",
+            "warning",
+            "Ein Teil einer Seite kann im PDF nicht so erscheinen wie auf der Website (z. B. ein Bild ohne "
+            "Alternativtext oder roher HTML-Code).",
+            "institutions/x/organisation.md: x.pdf: Das Bild „organigramm.png“ hat keinen Alternativtext; das "
+            "barrierefreie PDF braucht einen.",
+        ),
+        _code(
+            "pdf_setup",
+            "error",
+            "Die PDF-Erzeugung selbst ist nicht einsatzbereit (ein Problem der Umgebung, nicht des Inhalts).",
+            "Das Python-Paket „typst“ fehlt. `python3 noxfile.py -s pdf` installiert es in die eigene Umgebung.",
         ),
         _code(
             "pdf_unknown_institution",

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from .bench_pdf import PdfTimes, measure_pdfs, pdf_table
 from .synth import generate
 
 START = "<!-- bench:start -->"
@@ -175,17 +176,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=Path, default=None, help="Seite, in die die Tabelle geschrieben wird")
     args = parser.parse_args(argv)
     results: dict[int, tuple[Result, Result]] = {}
+    pdfs: dict[int, tuple[PdfTimes, float]] = {}
     for count in args.anzahl:
         print(f"… {count} Einrichtungen", flush=True)
-        results[count] = (
-            measure(args.arbeitsordner, count, plain=False),
-            measure(args.arbeitsordner, count, plain=True),
-        )
+        handbook = measure(args.arbeitsordner, count, plain=False)
+        pdfs[count] = (measure_pdfs(args.arbeitsordner / f"n{count}-needs"), handbook.full.seconds)
+        results[count] = (handbook, measure(args.arbeitsordner, count, plain=True))
         print(table(results), flush=True)
     text = (
         f"Gemessen auf: {machine()}\n\nBefehl: `python3 noxfile.py -s bench -- {' '.join(map(str, args.anzahl))}`\n\n"
     )
     text += table(results)
+    text += "\nPDFs (Typst) derselben Netzwerke, nach dem Bau der Website:\n\n" + pdf_table(pdfs)
     print(text)
     if args.docs:
         write_docs(args.docs, text)

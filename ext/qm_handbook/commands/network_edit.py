@@ -89,14 +89,19 @@ def add_to_rotation(text: str, region: str, code: str) -> str:
     """
     before: dict[str, Any] = tomllib.loads(text)
     regions = before.get("region", [])
+    if not isinstance(regions, list) or not all(isinstance(r, dict) for r in regions):
+        raise NetworkEditError("„region“ ist keine Folge von Tabellen ([[region]]); beheben Sie das zuerst.")
     if region:
         index = next((n for n, r in enumerate(regions) if r.get("kuerzel") == region), None)
         if index is None:
             raise NetworkEditError(f"Die Region „{region}“ steht nicht in der Datei.")
-        old = list(regions[index].get("rotation", []))
+        rotation = regions[index].get("rotation", [])
     else:
         index = None
-        old = list(before.get("rotation", []))
+        rotation = before.get("rotation", [])
+    if not isinstance(rotation, list):
+        raise NetworkEditError('„rotation“ ist keine Liste (rotation = ["…"]); beheben Sie das zuerst.')
+    old = list(rotation)
     lines = text.splitlines(keepends=True)
     start, end = _block(lines, index)
     found = next((i for i in range(start, end) if _ROTATION.match(lines[i])), None)

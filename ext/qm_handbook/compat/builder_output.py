@@ -6,7 +6,8 @@ contents without internal pages. Sphinx has no public switch for any of that, so
 three touches of its internals are here (tested with Sphinx 9.0.4):
 
 * the builder's ``write_documents`` is wrapped to drop pages from the set to write;
-* entries of ``env.dlfiles`` whose pages are all left out are removed;
+* entries of ``env.dlfiles`` whose pages are all left out are removed, and so are the
+  general-index entries of those pages;
 * the root document, which Sphinx re-reads from its in-memory pickle cache for every
   sidebar, is replaced in that cache by a filtered copy (memory only, nothing on disk).
 
@@ -57,6 +58,15 @@ def drop_downloads(env: BuildEnvironment, docnames: Set[str]) -> None:
         users.difference_update(docnames)
         if not users:
             del env.dlfiles[name]
+
+
+def drop_index_entries(env: BuildEnvironment, docnames: Set[str]) -> None:
+    """Forget the general-index entries (``genindex.html``) of ``docnames``."""
+    entries = env.get_domain("index").data.get("entries")
+    if not isinstance(entries, dict):
+        raise _changed("IndexDomain.data['entries'] fehlt")
+    for docname in docnames:
+        entries.pop(docname, None)
 
 
 def replace_cached_doctree(env: BuildEnvironment, docname: str, change: Callable[[nodes.document], None]) -> None:

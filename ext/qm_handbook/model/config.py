@@ -6,8 +6,9 @@ config value ``handbook_<name>``. Code reads them only through :func:`get_config
 Every value is checked once, when the configuration is read (:func:`check_config`): a
 value of the wrong type or outside its choices gives the German warning
 ``qm.bad_config`` naming the setting, the allowed values and the default, and the
-default is used instead. (``handbook_as_of`` is checked where it is resolved, see
-:func:`resolve_as_of`.)
+default is used instead. A setting marked ``strict`` (the publishing profile) stops the
+build instead, because a fallback could publish the wrong pages. (``handbook_as_of`` is
+checked where it is resolved, see :func:`resolve_as_of`.)
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class HandbookConfig:
         default="1",
         metadata={
             "rebuild": "",
-            "help": "Prozesse für das Erzeugen der PDFs: Zahl oder „auto“ (ein Prozess je Kern)",
+            "help": "Threads für das Setzen der PDFs: Zahl oder „auto“ (einer je Kern)",
             "pattern": r"\s*(\d+|[Aa][Uu][Tt][Oo])\s*",
             "expected": "eine ganze Zahl oder „auto“",
         },
@@ -81,6 +82,9 @@ class HandbookConfig:
         metadata={
             "rebuild": "html",
             "help": "„intern“: alles (mit PDFs); „oeffentlich“: öffentliche Website ohne interne Seiten und Einträge",
+            # No default on error: falling back to "intern" could publish internal pages.
+            # (The profile's values are checked by qm_handbook.publish.profile.)
+            "strict": True,
         },
     )
     navigation: str = field(
@@ -130,10 +134,13 @@ def config_problem(name: str, value: object, conf_py: Path | None = None) -> Pro
         return None
     # Located at its line in conf.py; a value given with ``-D`` has no line and no file.
     line = _line_of(conf_py, setting) if conf_py is not None else None
+    fallback = f"Bis dahin gilt der Vorgabewert „{default}“."
+    if spec.metadata.get("strict"):
+        fallback = "Der Bau hält an: ein Ersatzwert könnte hier falsch veröffentlichen."
     return Problem(
         code="bad_config",
         message=wrong,
-        hint=f"{allowed} Bis dahin gilt der Vorgabewert „{default}“.",
+        hint=f"{allowed} {fallback}",
         file=conf_py if line is not None else None,
         line=line,
     )
@@ -155,6 +162,10 @@ def check_config(app: Sphinx, config: Config) -> None:
     conf_py = Path(app.confdir) / "conf.py"
     for spec in fields(HandbookConfig):
         problem = config_problem(spec.name, config[f"handbook_{spec.name}"], conf_py)
+        if problem is not None and spec.metadata.get("strict"):
+            from sphinx.errors import ConfigError
+
+            raise ConfigError(f"{problem.location(Path(app.confdir))}: {problem.text()}".lstrip(": "))
         if problem is not None:
             log_problems([problem], Path(app.srcdir), env_ready=False)
             config[f"handbook_{spec.name}"] = spec.default

@@ -241,10 +241,12 @@ def _check_contacts(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     public = set(_policy(app).public_contacts)
     for inst in ctx.institutions:
         public |= {c for c in (inst.email.lower(), "".join(ch for ch in inst.phone if ch.isdigit())) if c}
+    allowed = frozenset(public)
     for text in doctree.findall(nodes.Text):
-        if _in_contact_block(text):
+        found = contacts_in(str(text), allowed) if ("@" in text or any(c.isdigit() for c in text)) else []
+        if not found or _in_contact_block(text):
             continue
-        for contact in contacts_in(str(text), frozenset(public)):
+        for contact in found:
             _warn(
                 "personal_data",
                 f"Auf einer öffentlichen Seite steht die Kontaktangabe „{contact}“. Persönliche E-Mail-Adressen "

@@ -109,11 +109,12 @@ def scan_output(outdir: Path, markers: Mapping[str, str]) -> list[Leak]:
         rel = path.relative_to(outdir).as_posix()
         found: dict[str, str] = {}
         for _name, text in _texts(path):
-            for variant in {text, _unescape(text)}:
-                for word in set(_ID_WORD.findall(variant)) & ids:
-                    found.setdefault(word, word)
-                for title in finder.find(_SPACE.sub(" ", variant)):
-                    found.setdefault(title, markers.get(title, ""))
+            # escapes undone; plain text stays as it is, so one variant covers both
+            variant = _unescape(text)
+            for word in set(_ID_WORD.findall(variant)) & ids:
+                found.setdefault(word, word)
+            for title in finder.find(variant):
+                found.setdefault(title, markers.get(title, ""))
         leaks += [Leak(file=rel, owner=owner, found=marker) for marker, owner in sorted(found.items())]
     return leaks
 
@@ -150,6 +151,7 @@ def _public_texts(app: Sphinx) -> Iterator[str]:
 def _check(app: Sphinx, exception: BaseException | None) -> None:
     from sphinx.util import logging
 
+    from ..model.context import handbook_context
     from .profile import _public_site, get_visibility
 
     if exception is not None or not _public_site(app):
@@ -157,6 +159,8 @@ def _check(app: Sphinx, exception: BaseException | None) -> None:
     # the same whitespace folding as the text
     markers = {_SPACE.sub(" ", m): i for m, i in get_visibility(app).leak_markers().items()}
     exempt = authored_titles(_public_texts(app), [m for m, i in markers.items() if m != i])
+    # Institution names are public data (einrichtung.toml), also when a start page is internal.
+    exempt |= {n for inst in handbook_context(app).institutions for n in (inst.name, inst.short_name)}
     markers = {m: i for m, i in markers.items() if m not in exempt}
     logger = logging.getLogger(__name__)
     by_file: dict[str, list[Leak]] = {}

@@ -32,7 +32,7 @@ from sphinx import addnodes
 from sphinx.util import logging
 
 from .. import pipeline
-from ..compat.builder_output import drop_downloads, replace_cached_doctree, skip_pages
+from ..compat.builder_output import drop_downloads, drop_index_entries, replace_cached_doctree, skip_pages
 from ..model.config import get_config
 from ..model.context import handbook_context
 from ..model.needs import resolved_needs
@@ -108,7 +108,14 @@ def _configure(app: Sphinx, config: Config) -> None:
 
 
 def _skip_internal_pages(app: Sphinx) -> None:
-    """Public site: internal pages are not written at all."""
+    """Public site: internal pages are not written at all. PDFs only from the internal profile."""
+    if is_public(app.config) and app.builder.name == "qmpdf":
+        from sphinx.errors import ConfigError
+
+        raise ConfigError(
+            "Die PDFs für die Zertifizierung entstehen nur aus der internen Fassung "
+            f"(handbook_profil = „{INTERNAL_PROFILE}“); sie enthalten interne Seiten und Einträge."
+        )
     if _public_site(app):
         skip_pages(app.builder, lambda docname: get_visibility(app).doc_is_internal(docname))
 
@@ -132,6 +139,7 @@ def _prepare(app: Sphinx, builder: Builder) -> None:
             _filter_toctree(toctree, index)
     replace_cached_doctree(env, app.config.root_doc, lambda doctree: _filter_toctrees(doctree, index))
     drop_downloads(env, index.internal_docs)
+    drop_index_entries(env, index.internal_docs)
 
 
 def _filter_toctrees(doctree: nodes.Node, index: VisibilityIndex) -> None:
@@ -170,7 +178,7 @@ def _mark_internal_links(app: Sphinx, doctree: nodes.document, docname: str) -> 
     index = get_visibility(app)
     builder = app.builder
     here = posixpath.dirname(builder.get_target_uri(docname))
-    internal_uris = {builder.get_target_uri(d) for d in index.internal_docs}
+    internal_uris = _internal_uris(app, index)
     parents = set()
     for ref in list(doctree.findall(nodes.reference)):
         if _is_internal_target(ref, here, index, internal_uris):
@@ -185,6 +193,15 @@ def _mark_internal_links(app: Sphinx, doctree: nodes.document, docname: str) -> 
             node.parent.remove(node)
         elif any(index.need_is_internal(i) for i in node.get("ids", ())):
             node["ids"] = [i for i in node["ids"] if not index.need_is_internal(i)]
+
+
+def _internal_uris(app: Sphinx, index: VisibilityIndex) -> frozenset[str]:
+    """Output paths of the internal pages (computed once per build)."""
+    cached: tuple[VisibilityIndex, frozenset[str]] | None = getattr(app.builder, "_qm_internal_uris", None)
+    if cached is None or cached[0] is not index:
+        cached = (index, frozenset(app.builder.get_target_uri(d) for d in index.internal_docs))
+        app.builder._qm_internal_uris = cached  # type: ignore[attr-defined]
+    return cached[1]
 
 
 def _is_marker(node: nodes.Node) -> bool:
@@ -215,7 +232,7 @@ def _collapse_markers(parent: nodes.Element) -> None:
         parent += item
 
 
-def _is_internal_target(ref: nodes.reference, here: str, index: VisibilityIndex, internal_uris: set[str]) -> bool:
+def _is_internal_target(ref: nodes.reference, here: str, index: VisibilityIndex, internal_uris: frozenset[str]) -> bool:
     refid = ref.get("refid", "")
     if refid and index.need_is_internal(refid):
         return True

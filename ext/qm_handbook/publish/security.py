@@ -151,8 +151,16 @@ def _normal_contact(text: str) -> str:
     return text.lower() if "@" in text else "".join(_DIGITS.findall(text.replace("+49", "0")))
 
 
+#: Domains reserved for examples (RFC 2606): addresses there belong to no one.
+_EXAMPLE_DOMAIN = re.compile(r"@(?:[\w-]+\.)*(?:example\.(?:org|com|net)|[\w-]+\.(?:example|test|invalid))$", re.I)
+
+
 def contacts_in(text: str, public: frozenset[str]) -> list[str]:
-    """E-mail addresses and phone numbers in ``text`` that are not listed as public."""
-    found = [m.group(0) for m in _EMAIL.finditer(text)]
+    """E-mail addresses and phone numbers in ``text`` that are not listed as public.
+
+    Addresses at the domains reserved for examples (``example.org``, ``*.example``) are
+    documentation, not contacts, and are not reported.
+    """
+    found = [m.group(0) for m in _EMAIL.finditer(text) if not _EXAMPLE_DOMAIN.search(m.group(0))]
     found += [m.group(0).strip() for m in _PHONE.finditer(text) if len(_DIGITS.findall(m.group(0))) >= 7]
     return [c for c in found if _normal_contact(c) not in public]
