@@ -110,6 +110,10 @@ class NetworkFile(TypedDict, total=False):
     """``handbook/netzwerk.toml``: the network and its regional networks."""
 
     name: Required[str]
+    #: title of the website (default: "Qualitätshandbuch <name>")
+    titel: str
+    #: who publishes the handbook (author and copyright; default: the network's name)
+    herausgeber: str
     kurzbeschreibung: str
     gegruendet: str
     region: list[RegionTable]
