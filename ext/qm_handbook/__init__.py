@@ -34,6 +34,7 @@ from .checks.suspect import setup_suspect
 from .checks.validate import setup_validate
 from .compat.incremental import setup_incremental
 from .compat.speedups import setup_speedups
+from .learning.directives import setup_learning
 from .model import config as handbook_config
 from .model.context import handbook_context
 from .model.metamodel import load_metamodel, needs_config
@@ -96,6 +97,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_theme_i18n(app)
     setup_pdf(app)
     setup_reports(app)
+    setup_learning(app)
     setup_validate(app)
     setup_suspect(app)
     setup_navigation(app)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from .network_codes import NETWORK_CODES
+
 Severity = Literal["error", "warning"]
 
 
@@ -353,6 +355,7 @@ CODES: dict[str, Code] = {
         ),
         # ---- publishing (publish/) ---------------------------------------------------
         *(_code(*spec) for spec in _PUBLISH_CODES),
+        *(_code(name, "error" if sev == "error" else "warning", desc, ex) for name, sev, desc, ex in NETWORK_CODES),
         _code(
             "empty_page",
             "error",

@@ -29,6 +29,7 @@ from ..model.labels import parse_date
 from ..model.metamodel import LinkDef, Metamodel, TypeDef
 from .diagnostics import Problem, suggest
 from .need_index import DroppedNeed, NeedDict, NeedIndex, build_index, is_empty, link_targets, problem, where
+from .network_checks import check_codes
 from .statements import check_statements
 
 if TYPE_CHECKING:
@@ -353,4 +354,5 @@ def check_all(
         yield from check_placement(need, index, ctx)
         yield from check_fields(need, ctx.model)
         yield from check_links(need, index, ctx)
+        yield from check_codes(need, ctx)
     yield from check_statements(index, ctx, reasons)

@@ -185,10 +185,11 @@ def load_network(path: Path) -> tuple[Network | None, list[Problem]]:
     src = TomlFile(path)
     if not src.ok:
         return None, src.problems
-    src.check_keys(src.data, {"name", "kurzbeschreibung", "gegruendet", "region", "rotation", "sicherheit"})
+    allowed = {"name", "kurzbeschreibung", "gegruendet", "region", "rotation", "sicherheit"}
+    src.check_keys(src.data, allowed | {"rotation_pausen", "rotation_aenderung"})
     regions = []
     for raw in src.data.get("region", []):
-        src.check_keys(raw, {"kuerzel", "name", "fiktiv", "rotation"}, "region")
+        src.check_keys(raw, {"kuerzel", "name", "fiktiv", "rotation", "pausen"}, "region")
         code = src.text_value(raw, "kuerzel", required=True, where="region")
         code = src.safe_name(code, "Das Regionskürzel", "kuerzel")
         if code:

@@ -16,7 +16,8 @@ from typing import Any, Literal
 
 METAMODEL_FILE = Path(__file__).with_name("metamodel.toml")
 
-FieldKind = Literal["text", "date", "choice"]
+#: ``codes``: comma-separated short codes of institutions.
+FieldKind = Literal["text", "date", "choice", "codes"]
 Scope = Literal["catalog", "institution", "network"]
 
 #: Pattern every need ID must match: upper-case letters, digits and underscores,
@@ -76,6 +77,11 @@ class TypeDef:
     #: Page new entries are appended to (institution: relative to its folder; network:
     #: relative to the source folder; ending in ``/``: a new page per entry there).
     page: str = ""
+    #: A field of kind ``codes``: the need counts as a measure of each institution it
+    #: names (shared action items, peer-review findings); empty for other types.
+    measure_for: str = ""
+    #: The measure source (``massnahmenquelle``) such a measure shows.
+    measure_source: str = ""
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -168,6 +174,12 @@ def parse_metamodel(data: dict[str, Any], source: Path = METAMODEL_FILE) -> Meta
         visibility = str(spec.get("visibility", "öffentlich"))
         if visibility not in vocabularies.get("sichtbarkeit", ("öffentlich", "intern")):
             raise MetamodelError(f"type {name!r}: visibility {visibility!r} not in vocabulary 'sichtbarkeit'")
+        measure_for = str(spec.get("measure_for", ""))
+        if measure_for and (measure_for not in _tuple(spec.get("required")) or fields[measure_for].kind != "codes"):
+            raise MetamodelError(f"type {name!r}: measure_for must name a required field of kind 'codes'")
+        measure_source = str(spec.get("measure_source", ""))
+        if measure_for and measure_source not in vocabularies.get("massnahmenquelle", ()):
+            raise MetamodelError(f"type {name!r}: measure_source {measure_source!r} not in massnahmenquelle")
         types[name] = TypeDef(
             name=name,
             title=spec["title"],
@@ -181,6 +193,8 @@ def parse_metamodel(data: dict[str, Any], source: Path = METAMODEL_FILE) -> Meta
             visibility=visibility,
             id_prefix=str(spec.get("id_prefix", "")),
             page=str(spec.get("page", "")),
+            measure_for=measure_for,
+            measure_source=measure_source,
         )
     links: dict[str, LinkDef] = {}
     for name, spec in data.get("links", {}).items():

@@ -15,7 +15,7 @@ from docutils import nodes
 
 from ..model.labels import css_token, format_date
 from .charts import Bar, bar_chart
-from .coverage_model import GAP_KINDS, VALIDITY, Cell, CoverageResult, InstitutionResult, Measure
+from .coverage_model import GAP_KINDS, VALIDITY, Cell, CoverageResult, Gap, InstitutionResult, Measure
 from .placeholder import ReportOptions
 from .views_common import (
     Content,
@@ -142,10 +142,10 @@ def gap_list(
         row: list[Content] = [nodes.inline(gap.label, gap.label, classes=["qm-luecke", f"qm-luecke-{gap.kind}"])]
         if many:
             row.append(gap.institution)
-        row += [ref(link, gap.docname, gap.need_id, gap.title), gap.detail]
+        row += [ref(link, gap.docname, gap.need_id, gap.title), gap.detail, partners(result, gap, link)]
         rows.append(row)
-    headers = ["Art", *(["Einrichtung"] if many else []), "Betrifft", "Hinweis"]
-    out.append(table(headers, rows, classes=["qm-luecken"], widths=[18, *([8] if many else []), 40, 34]))
+    headers = ["Art", *(["Einrichtung"] if many else []), "Betrifft", "Hinweis", "So machen es die Partner"]
+    out.append(table(headers, rows, classes=["qm-luecken"], widths=[16, *([8] if many else []), 34, 30, 20]))
     summary = ", ".join(
         f"{label}: {sum(1 for g in gaps if g.kind == k)}"
         for k, label in GAP_KINDS.items()
@@ -153,6 +153,25 @@ def gap_list(
     )
     out.append(para(f"{len(gaps)} Lücken ({summary}).", classes=["qm-summe"]))
     return out
+
+
+#: at most this many partners are named next to one gap
+PARTNERS_SHOWN = 4
+
+
+def partners(result: CoverageResult, gap: Gap, link: Linker) -> Content:
+    """Links to the statements of partners that implement the gap's requirement fully."""
+    codes = [c for c in result.implemented_by.get(gap.requirement, ()) if c != gap.institution]
+    if not codes:
+        return "–"
+    node = nodes.inline(classes=["qm-partner"])
+    for i, code in enumerate(codes[:PARTNERS_SHOWN]):
+        statement = result.institutions[code].cells[gap.requirement].statements[0]
+        node += nodes.Text(", " if i else "")
+        node += ref(link, statement.docname, statement.id, code)
+    if len(codes) > PARTNERS_SHOWN:
+        node += nodes.Text(f" und {len(codes) - PARTNERS_SHOWN} weitere")
+    return node
 
 
 def measures_plan(result: CoverageResult, options: ReportOptions, link: Linker) -> list[nodes.Node]:
