@@ -14,7 +14,7 @@ NETWORK_CODES: tuple[tuple[str, str, str, str], ...] = (
      "Einrichtung trägt. Meinten Sie „O1“?"),
     ("rotation_unknown_code", "error",
      "Eine Gastgeber-Rotation in netzwerk.toml nennt ein Kürzel, das keine Einrichtung trägt.",
-     "handbook/netzwerk.toml:9: Die Rotation „west“ nennt „W9“; keine Einrichtung hat dieses Kürzel. "
+     "handbook/netzwerk.toml:9: Die Rotation „west“ nennt „W11“; keine Einrichtung hat dieses Kürzel. "
      "Meinten Sie „W1“?"),
     ("rotation_missing", "warning",
      "Eine Einrichtung kommt in keiner Gastgeber-Rotation vor und richtet deshalb nie ein Treffen aus.",

@@ -106,6 +106,8 @@ class Example:
     type_title: str
     institution: str
     requirement: str
+    #: the requirement's number in its catalog, e.g. ``E1.1``
+    number: str
     area: str
 
 
@@ -298,6 +300,7 @@ def _examples(
                         type_title=titles[type_name],
                         institution=inst.code,
                         requirement=req,
+                        number=requirement.number,
                         area=requirement.area,
                     )
                 )

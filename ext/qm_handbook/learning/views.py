@@ -163,7 +163,7 @@ def examples_view(result: LearningResult, key: tuple[str, str], link: Linker) ->
         [
             nodes.Text(f"{e.institution}: "),
             ref(link, e.docname, e.id, e.title),
-            nodes.Text(f" ({e.type_title} zu {e.requirement})"),
+            nodes.Text(f" ({e.type_title} zu {e.number})"),
         ]
         for e in examples
     ]
