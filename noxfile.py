@@ -24,10 +24,12 @@ packages from ``constraints.txt`` (exact versions) into its own environment.
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
 import venv
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -75,10 +77,33 @@ def _install(session: nox.Session, *groups: str) -> None:
     session.install("-c", str(CONSTRAINTS), *requirements)
 
 
+def _guard(func: Callable[[nox.Session], None]) -> Callable[[nox.Session], None]:
+    """A session that fails unexpectedly ends with a German message and exit code 1, never a traceback."""
+
+    @functools.wraps(func)
+    def run(session: nox.Session) -> None:
+        try:
+            func(session)
+        except Exception as exc:
+            if type(exc).__module__.split(".")[0] == "nox":
+                raise  # nox's own failures (a command failed, session.error) are already reported
+            session.error(
+                f"Unerwarteter Fehler in der Sitzung „{func.__name__}“ ({type(exc).__name__}: {exc}). "
+                "Das ist ein Programmfehler; bitte melden Sie ihn mit dieser Meldung der Betreuung des Handbuchs."
+            )
+
+    return run
+
+
+#: sphinx-build through the handbook's runner: an unexpected error becomes a German message.
+SPHINX_BUILD = ("python", "-m", "qm_handbook.commands.guard")
+EXT_PATH = {"PYTHONPATH": str(ROOT / "ext")}
+
+
 def _sphinx_build(session: nox.Session, builder: str, outdir: Path, *extra: str) -> None:
     session.run(
-        "sphinx-build", "-b", builder, "-W", "--keep-going", "-n", "-q",
-        "-d", str(BUILD_DIR / "doctrees"), *extra, str(ROOT), str(outdir),
+        *SPHINX_BUILD, "-b", builder, "-W", "--keep-going", "-n", "-q",
+        "-d", str(BUILD_DIR / "doctrees"), *extra, str(ROOT), str(outdir), env=EXT_PATH,
     )  # fmt: skip
 
 
@@ -88,6 +113,7 @@ PUBLIC_DIR = BUILD_DIR / "oeffentlich"
 
 
 @nox.session
+@_guard
 def build(session: nox.Session) -> None:
     """Build both profiles: internal site with PDFs, then the public site (leak-checked)."""
     _install(session, "docs", "pdf")
@@ -117,6 +143,7 @@ def oeffentlich(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+@_guard
 def pdf(session: nox.Session) -> None:
     """PDFs for certification: `-- <slug> ...` for some institutions; without: all and the network."""
     _install(session, "docs", "pdf")
@@ -135,6 +162,7 @@ def _build_pdfs(session: nox.Session, slugs: list[str]) -> None:
 
 
 @nox.session
+@_guard
 def tests(session: nox.Session) -> None:
     """Run the whole test suite: style and type checks, then pytest (units, test roots, demo builds)."""
     _install(session, "docs", "test", "lint", "pdf")
@@ -144,6 +172,7 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+@_guard
 def check(session: nox.Session) -> None:
     """Check all sources without writing HTML; German summary per warning code."""
     import json
@@ -152,14 +181,17 @@ def check(session: nox.Session) -> None:
     report = BUILD_DIR / "pruefung.json"
     report.unlink(missing_ok=True)
     session.run(
-        "sphinx-build", "-b", "dummy", "-E", "-W", "--keep-going", "-n", "-q",
+        *SPHINX_BUILD, "-b", "dummy", "-E", "-W", "--keep-going", "-n", "-q",
         "-d", str(BUILD_DIR / "doctrees-check"), "-D", f"handbook_check_report={report}",
         *session.posargs, str(ROOT), str(BUILD_DIR / "check"),
-        success_codes=[0, 1, 2],
+        success_codes=[0, 1, 2], env=EXT_PATH,
     )  # fmt: skip
     if not report.exists():
         session.error("Die Prüfung ist abgebrochen, bevor sie eine Zusammenfassung schreiben konnte.")
-    summary = json.loads(report.read_text(encoding="utf-8"))
+    try:
+        summary = json.loads(report.read_text(encoding="utf-8"))
+    except ValueError:
+        session.error(f"Die Zusammenfassung {report} ist beschädigt; starten Sie die Prüfung erneut.")
     if summary["by_code"]:
         session.log("Zusammenfassung der Prüfung (Meldungen je Code):")
         for name, count in summary["by_code"].items():
@@ -171,6 +203,7 @@ def check(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+@_guard
 def bestaetigen(session: nox.Session) -> None:
     """Re-confirm statements against the current requirement text (IDs, --einrichtung X or --alle)."""
     _install(session, "docs")
@@ -179,6 +212,7 @@ def bestaetigen(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+@_guard
 def neu(session: nox.Session) -> None:
     """Scaffold: `-- einrichtung <ordner> --name … --kuerzel …` or `-- nachweis|massnahme|… <Kürzel> "Titel"`."""
     _install(session, "docs")
@@ -187,6 +221,7 @@ def neu(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+@_guard
 def preview(session: nox.Session) -> None:
     """Live preview at http://127.0.0.1:8000 while editing pages."""
     _install(session, "docs", "preview")
@@ -197,6 +232,7 @@ def preview(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+@_guard
 def lint(session: nox.Session) -> None:
     """Style and type checks of the extension and tests."""
     _install(session, "lint", "docs", "test", "pdf")
@@ -211,6 +247,7 @@ def _lint(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+@_guard
 def report(session: nox.Session) -> None:
     """Readiness and gaps per institution in the terminal; thresholds fail the session.
 
@@ -224,6 +261,7 @@ def report(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+@_guard
 def bench(session: nox.Session) -> None:
     """Benchmark synthetic networks (default 8, 32, 130 institutions); table into the docs."""
     _install(session, "docs")
@@ -235,12 +273,14 @@ def bench(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="none", default=False)
+@_guard
 def frisch(session: nox.Session) -> None:
     """Run the README's two commands in a bare Debian root made with debootstrap (needs root)."""
     session.run(sys.executable, str(ROOT / "tests" / "tools" / "fresh_machine.py"), *session.posargs)
 
 
 @nox.session(default=False)
+@_guard
 def lock(session: nox.Session) -> None:
     """Regenerate constraints.txt from the dependency groups in pyproject.toml."""
     session.install("-c", str(CONSTRAINTS), "uv")

@@ -74,7 +74,9 @@ def test_builds_without_warnings(before: Built, after: Built) -> None:
 def test_action_item_is_a_measure_of_each_assignee(before: Built) -> None:
     for code in ("L1", "L2"):
         plan = text_of(
-            page(before, f"institutions/lern-{'eins' if code == 'L1' else 'zwei'}/stand").find(class_="qm-massnahmenplan")
+            page(before, f"institutions/lern-{'eins' if code == 'L1' else 'zwei'}/stand").find(
+                class_="qm-massnahmenplan"
+            )
         )
         assert "Jahresziele gemeinsam abstimmen" in plan
         assert "Netzwerk" in plan

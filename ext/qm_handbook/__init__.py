@@ -32,6 +32,7 @@ from . import pipeline
 from .checks.reporting import log_problems
 from .checks.suspect import setup_suspect
 from .checks.validate import setup_validate
+from .compat.crash import setup_page_notes
 from .compat.incremental import setup_incremental
 from .compat.speedups import setup_speedups
 from .learning.directives import setup_learning
@@ -103,6 +104,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_navigation(app)
     setup_regions(app)
     setup_incremental(app)
+    setup_page_notes(app)
     setup_publish(app)
     return {"version": __version__, "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from .input_codes import INPUT_CODES
 from .network_codes import NETWORK_CODES
 
 Severity = Literal["error", "warning"]
@@ -363,6 +364,7 @@ CODES: dict[str, Code] = {
             "institutions/vhs/neu.md:1: Die Seite ist leer. Schreiben Sie mindestens eine Überschrift "
             "oder löschen Sie die Datei.",
         ),
+        *(_code(name, "error" if sev == "error" else "warning", desc, ex) for name, sev, desc, ex in INPUT_CODES),
     )
 }
 

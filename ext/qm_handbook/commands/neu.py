@@ -202,4 +202,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from .guard import run_guarded
+
+    sys.exit(run_guarded(main))

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..checks.diagnostics import Problem
-from .metamodel import Metamodel
+from .metamodel import MAX_ID_LENGTH, Metamodel
+from .progress import processing
 from .tomlfile import TomlFile
 
 _CODE_RE = re.compile(r"^[A-Z][A-Z0-9]*$")
@@ -123,8 +124,8 @@ def load_catalog(path: Path, model: Metamodel) -> tuple[Catalog | None, list[Pro
     src = TomlFile(path)
     if not src.ok:
         return None, src.problems
-    head = src.data.get("katalog", {})
-    if not isinstance(head, dict) or not head:
+    head = src.table_value(src.data, "katalog")
+    if not head:
         src.require(src.data, "katalog", example='[katalog] mit kuerzel = "DQE"')
         return None, src.problems
     src.check_keys(head, _CATALOG_KEYS, "katalog")
@@ -147,19 +148,20 @@ def load_catalog(path: Path, model: Metamodel) -> tuple[Catalog | None, list[Pro
     seen: dict[str, int | None] = {}
     areas: list[Area] = []
     cursor = 0  # line of the last item found; items are searched below it
-    for raw_area in src.data.get("bereich", []):
+    for raw_area in src.tables(src.data, "bereich"):
         area_code = src.text_value(raw_area, "kennung", required=True, where="bereich")
         cursor = src.line("kennung", area_code, cursor + 1) or cursor
         area_code = src.safe_name(area_code, "Die Kennung des Qualitätsbereichs", "kennung", cursor)
         src.check_keys(raw_area, _AREA_KEYS, "bereich")
         level = src.choice(raw_area, "ebene", levels)
         reqs: list[Requirement] = []
-        for raw_req in raw_area.get("anforderung", []):
+        for raw_req in src.tables(raw_area, "anforderung"):
             src.check_keys(raw_req, _REQ_KEYS, "bereich.anforderung")
             number = src.text_value(raw_req, "nummer", required=True, where="bereich.anforderung")
             line = src.line("nummer", number, cursor + 1)
             cursor = line or cursor
-            title = src.text_value(raw_req, "titel")
+            title = src.text_value(raw_req, "titel", start=line or 1)
+            req_text = src.text_value(raw_req, "text", start=line or 1).strip()
             if number and not title:
                 src._add(
                     "missing_key",
@@ -185,7 +187,7 @@ def load_catalog(path: Path, model: Metamodel) -> tuple[Catalog | None, list[Pro
                     f"Nummerieren Sie sie als {area_code}.<Nr> oder verschieben Sie sie in den passenden Bereich.",
                     line=line,
                 )
-            if not src.text_value(raw_req, "text").strip():
+            if not req_text:
                 src._add(
                     "missing_key",
                     f"Die Anforderung {number} hat keinen Anforderungstext („text“).",
@@ -202,8 +204,17 @@ def load_catalog(path: Path, model: Metamodel) -> tuple[Catalog | None, list[Pro
                 continue
             seen[number] = line
             req_id = need_id(code, number)
+            if len(req_id) + 4 > MAX_ID_LENGTH:
+                src._add(
+                    "id_too_long",
+                    f"Die Kennung {req_id} der Anforderung {number} ist mit ihren Prüfkriterien zu lang "
+                    f"(höchstens {MAX_ID_LENGTH} Zeichen).",
+                    "Kürzen Sie das Katalogkürzel oder die Nummer.",
+                    line=line,
+                )
+                continue
             crits: list[Criterion] = []
-            for raw_crit in raw_req.get("kriterium", []):
+            for raw_crit in src.tables(raw_req, "kriterium"):
                 src.check_keys(raw_crit, _CRIT_KEYS, "bereich.anforderung.kriterium")
                 crit_no = src.text_value(raw_crit, "nummer", required=True, where="bereich.anforderung.kriterium")
                 crit_text = src.text_value(raw_crit, "text", required=True, where="bereich.anforderung.kriterium")
@@ -228,11 +239,11 @@ def load_catalog(path: Path, model: Metamodel) -> tuple[Catalog | None, list[Pro
                 Requirement(
                     number=number,
                     title=title,
-                    text=src.text_value(raw_req, "text").strip(),
+                    text=req_text,
                     area=area_code,
                     level=level,
                     need_id=req_id,
-                    references=tuple(str(r) for r in raw_req.get("bezuege", [])),
+                    references=src.list_value(raw_req, "bezuege", line or 1),
                     criteria=tuple(crits),
                     line=line,
                 )
@@ -252,7 +263,7 @@ def load_catalog(path: Path, model: Metamodel) -> tuple[Catalog | None, list[Pro
         name=name,
         version=version,
         title=src.text_value(head, "titel") or name,
-        illustrative=bool(head.get("illustrativ", False)),
+        illustrative=src.bool_value(head, "illustrativ"),
         notice=src.text_value(head, "hinweis").strip(),
         description=src.text_value(head, "beschreibung").strip(),
         areas=tuple(areas),
@@ -266,7 +277,8 @@ def load_catalogs(folder: Path, model: Metamodel) -> tuple[dict[str, Catalog], l
     catalogs: dict[str, Catalog] = {}
     problems: list[Problem] = []
     for path in sorted(folder.glob("*.toml")):
-        catalog, found = load_catalog(path, model)
+        with processing(path):
+            catalog, found = load_catalog(path, model)
         problems += found
         if catalog is None:
             continue

@@ -21,6 +21,7 @@ from .catalog import Catalog, Requirement, load_catalogs
 from .config import get_config, resolve_as_of
 from .institutions import Institution, Network, load_institutions, load_network
 from .metamodel import Metamodel, load_metamodel
+from .progress import processing
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -79,7 +80,8 @@ def load_context(app: Sphinx) -> HandbookContext:
     rotation = RotationData(groups=(), changes=())
     network_path = srcdir / cfg.network_file
     if network_path.exists():
-        network, found = load_network(network_path)
+        with processing(network_path):
+            network, found = load_network(network_path)
         problems += found
         rotation, found = load_rotation(network_path)
         problems += found
@@ -100,6 +102,24 @@ def load_context(app: Sphinx) -> HandbookContext:
                     line=TomlFile(inst.path).line("katalog"),
                 )
             )
+    outside = [path for path in [*(c.path for c in catalogs.values()), *(i.path for i in institutions),
+                                 *([network_path] if network else [])] if not _inside(srcdir, path)]  # fmt: skip
+    for path in outside:
+        problems.append(
+            Problem(
+                code="symlink_outside",
+                message="Die Daten-Datei zeigt über einen symbolischen Link auf eine Datei außerhalb des Projekts "
+                f"({path.resolve()}); ihr Inhalt wird nicht veröffentlicht.",
+                hint="Kopieren Sie die Datei ins Projekt, statt sie zu verlinken.",
+                file=path,
+                line=1,
+            )
+        )
+    catalogs = {key: c for key, c in catalogs.items() if c.path not in outside}
+    institutions = [i for i in institutions if i.path not in outside]
+    network = None if network_path in outside else network
+    if network is None:
+        rotation = RotationData(groups=(), changes=())
     problems += rotation_problems(rotation, [i.code for i in institutions], network_path)
     try:
         as_of = resolve_as_of(cfg.as_of)
@@ -117,6 +137,15 @@ def load_context(app: Sphinx) -> HandbookContext:
         problems=problems,
         rotation=rotation,
     )
+
+
+def _inside(srcdir: Path, path: Path) -> bool:
+    """The file, with every symlink resolved, lies inside the project."""
+    try:
+        path.resolve().relative_to(srcdir.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
 
 
 def handbook_context(app: Sphinx) -> HandbookContext:

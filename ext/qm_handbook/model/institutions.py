@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..checks.diagnostics import Problem
 from .generated import NAME_HINT, is_safe_name
+from .progress import processing
 from .tomlfile import TomlFile
 
 INSTITUTION_FILE = "einrichtung.toml"
@@ -111,15 +112,7 @@ def load_institution(path: Path, regions: set[str]) -> tuple[Institution | None,
     src.check_keys(data, _TOP_KEYS)
     tables: dict[str, dict[str, object]] = {}
     for name, allowed in _TABLE_KEYS.items():
-        table = data.get(name, {})
-        if not isinstance(table, dict):
-            src._add(
-                "bad_value",
-                f"„{name}“ muss eine Tabelle sein.",
-                f"Schreiben Sie [{name}] in eine eigene Zeile.",
-                line=src.line(name),
-            )
-            table = {}
+        table = src.table_value(data, name)
         src.check_keys(table, allowed, name)
         tables[name] = table
     code = src.text_value(data, "kuerzel", required=True)
@@ -155,10 +148,10 @@ def load_institution(path: Path, regions: set[str]) -> tuple[Institution | None,
         short_name=src.text_value(data, "kurzname") or name,
         region=region,
         kind=src.text_value(data, "art"),
-        fictional=bool(data.get("fiktiv", False)),
+        fictional=src.bool_value(data, "fiktiv"),
         status=status,
         catalog=catalog,
-        target_groups=tuple(str(t) for t in data.get("zielgruppen", [])),
+        target_groups=src.list_value(data, "zielgruppen"),
         street=src.text_value(tables["adresse"], "strasse"),
         postcode=src.text_value(tables["adresse"], "plz"),
         city=src.text_value(tables["adresse"], "ort"),
@@ -168,7 +161,7 @@ def load_institution(path: Path, regions: set[str]) -> tuple[Institution | None,
         certification_body=src.text_value(cert, "stelle"),
         certificate_valid_until=src.date_value(cert, "zertifikat_gueltig_bis", required=status == "zertifiziert"),
         next_audit=src.date_value(cert, "naechstes_audit"),
-        certificate_extras=tuple(str(t) for t in cert.get("zusatz", [])),  # type: ignore[attr-defined]
+        certificate_extras=src.list_value(cert, "zusatz"),
         next_internal_audit=src.date_value(qm, "naechstes_internes_audit"),
         cross_audit_partner=src.text_value(qm, "partner_cross_audit"),
         handbook_version=src.text_value(hb, "version"),
@@ -188,17 +181,18 @@ def load_network(path: Path) -> tuple[Network | None, list[Problem]]:
     allowed = {"name", "kurzbeschreibung", "gegruendet", "region", "rotation", "sicherheit"}
     src.check_keys(src.data, allowed | {"rotation_pausen", "rotation_aenderung"})
     regions = []
-    for raw in src.data.get("region", []):
+    for raw in src.tables(src.data, "region"):
         src.check_keys(raw, {"kuerzel", "name", "fiktiv", "rotation", "pausen"}, "region")
         code = src.text_value(raw, "kuerzel", required=True, where="region")
+        start = src.line("kuerzel", code) or 1
         code = src.safe_name(code, "Das Regionskürzel", "kuerzel")
         if code:
             regions.append(
                 Region(
                     code=code,
-                    name=src.text_value(raw, "name", required=True, where="region"),
-                    fictional=bool(raw.get("fiktiv", False)),
-                    rotation=tuple(str(c) for c in raw.get("rotation", [])),
+                    name=src.text_value(raw, "name", required=True, where="region", start=start),
+                    fictional=src.bool_value(raw, "fiktiv", start),
+                    rotation=src.list_value(raw, "rotation", start),
                 )
             )
     network = Network(
@@ -206,7 +200,7 @@ def load_network(path: Path) -> tuple[Network | None, list[Problem]]:
         summary=src.text_value(src.data, "kurzbeschreibung"),
         founded=src.text_value(src.data, "gegruendet"),
         regions=tuple(regions),
-        rotation=tuple(str(c) for c in src.data.get("rotation", [])),
+        rotation=src.list_value(src.data, "rotation"),
     )
     return network, src.problems
 
@@ -247,7 +241,8 @@ def load_institutions(folder: Path, regions: set[str]) -> tuple[list[Institution
                 )
             )
             continue
-        institution, found = load_institution(path, regions)
+        with processing(path):
+            institution, found = load_institution(path, regions)
         problems += found
         if institution is None:
             continue
@@ -266,4 +261,7 @@ def load_institutions(folder: Path, regions: set[str]) -> tuple[list[Institution
         by_code[institution.code] = institution
         institutions.append(institution)
     institutions.sort(key=lambda i: (i.region, i.code))
+    from ..checks.references import check_partners
+
+    problems += check_partners(institutions)
     return institutions, problems

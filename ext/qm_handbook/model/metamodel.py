@@ -23,7 +23,9 @@ Scope = Literal["catalog", "institution", "network"]
 #: Pattern every need ID must match: upper-case letters, digits and underscores,
 #: starting with a letter. Dots are not allowed because sphinx-needs reads
 #: ``ID.part`` as a reference to a need part.
-ID_REGEX = r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$"
+#: Longest need ID (documented in the authors' guide); longer IDs are rejected.
+MAX_ID_LENGTH = 64
+ID_REGEX = rf"^(?=.{{1,{MAX_ID_LENGTH}}}$)[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -38,6 +40,8 @@ class FieldDef:
     #: For dates: the field whose date this one must not precede (e.g. valid-until
     #: after collected-on).
     after: str = ""
+    #: What the value names: "" (free) or "einrichtung" (an institution's short code).
+    refers: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -155,7 +159,10 @@ def parse_metamodel(data: dict[str, Any], source: Path = METAMODEL_FILE) -> Meta
             vocabulary=vocabularies.get(vocab_name, ()) if vocab_name else (),
             description=spec.get("description", ""),
             after=spec.get("after", ""),
+            refers=spec.get("refers", ""),
         )
+        if fields[name].refers not in ("", "einrichtung"):
+            raise MetamodelError(f"field {name!r}: 'refers' must be 'einrichtung'")
     for f in fields.values():
         if f.after and (f.after not in fields or fields[f.after].kind != "date" or f.kind != "date"):
             raise MetamodelError(f"field {f.name!r}: 'after' must name another date field")

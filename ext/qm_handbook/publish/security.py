@@ -25,7 +25,6 @@ No Sphinx imports; :mod:`.guards` applies the rules during the build.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,18 +61,16 @@ def load_policy(path: Path) -> tuple[SecurityPolicy, list[Problem]]:
     """Read ``[sicherheit]`` from the network file (missing file or table: no exceptions)."""
     if not path.is_file():
         return SecurityPolicy(), []
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return SecurityPolicy(), []  # the network loader reports the broken file
-    table = data.get("sicherheit", {})
     src = TomlFile(path)
-    if not isinstance(table, dict):
-        return SecurityPolicy(), [_bad(src, "„sicherheit“ muss eine Tabelle sein.", "sicherheit")]
+    if not src.ok:
+        return SecurityPolicy(), []  # the network loader reports the broken file
+    table = src.table_value(src.data, "sicherheit")
     problems: list[Problem] = []
     allowed: dict[str, str] = {}
-    for entry in table.get("html", []):
-        name, snippet = str(entry.get("name", "")).strip(), str(entry.get("html", "")).strip()
+    start = src.line("sicherheit") or 1
+    for entry in src.tables(table, "html"):
+        name = src.text_value(entry, "name", start=start).strip()
+        snippet = src.text_value(entry, "html", start=start).strip()
         if not name or not snippet:
             problems.append(_bad(src, "Ein Eintrag in [[sicherheit.html]] braucht „name“ und „html“.", "html"))
         elif reason := executable(snippet):
@@ -82,7 +79,8 @@ def load_policy(path: Path) -> tuple[SecurityPolicy, list[Problem]]:
             )
         else:
             allowed[name] = snippet
-    contacts = frozenset(_normal_contact(str(c)) for c in table.get("oeffentliche_kontakte", []))
+    contacts = frozenset(_normal_contact(c) for c in src.list_value(table, "oeffentliche_kontakte", start))
+    problems = [*src.problems, *problems]
     return SecurityPolicy(allowed_html=allowed, public_contacts=contacts), problems
 
 

@@ -27,7 +27,7 @@ from .. import pipeline
 from ..checks.reporting import log_problems
 from ..model.config import get_config
 from ..model.context import HandbookContext, get_context, handbook_context
-from ..model.generated import GeneratedFolder
+from ..model.generated import GeneratedFolder, escape_text
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -63,7 +63,7 @@ def render_region(source: str, ctx: HandbookContext, code: str, title: str, memb
     lines = [
         "---\norphan: true\n---\n\n",
         f"% Automatisch erzeugt aus {source}. Änderungen bitte dort und in einrichtung.toml vornehmen.\n\n",
-        f"# {title}\n\n",
+        f"# {escape_text(' '.join(title.split()))}\n\n",
         f"Zu diesem Regionalnetzwerk gehören {count} {noun}.\n\n",
         f"```{{qm-einrichtungen}}\n:region: {code}\n```\n\n",
         f"{FENCE}{{toctree}}\n:hidden:\n\n",
