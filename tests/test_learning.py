@@ -231,3 +231,15 @@ def test_calendars_parse_and_have_stable_uids(tmp_path: Path, before: Built) -> 
     assert b"DTSTAMP:20260301T000000Z" in first
     link = page(before, "institutions/lern-zwei/stand").find("a", string="Kalender der Einrichtung L2")
     assert link["href"] == "../../kalender/einrichtung-l2.ics"
+
+
+def test_learning_cycle_counts_measures_by_phase_and_quarter(before: Built) -> None:
+    view = page(before, "institutions/lern-zwei/stand")
+    svg = view.find("svg", class_="qm-lernzyklus")
+    assert svg["role"] == "img" and svg.find("title").get_text() == "Lernzyklus L2"
+    assert "1/2026: Planen 1, Umsetzen 0, Prüfen 0, Verankern 0" in svg.find("desc").get_text()
+    rows = {text_of(r).split(" ")[0]: text_of(r) for r in view.find(class_="qm-lernzyklus-tabelle").find_all("tr")}
+    # The action item (due 31.03.2026) and the peer review (due 30.06.2026), both still to plan.
+    assert rows["1/2026"] == "1/2026 1 0 0 0 1"
+    assert rows["2/2026"] == "2/2026 1 0 0 0 1"
+    assert rows["4/2024"] == "4/2024 0 0 0 0 0"

@@ -10,6 +10,7 @@ directive                 shows
 ``qm-rueckmeldungen``     peer reviews given and received (``:einrichtung:``)
 ``qm-gute-praxis``        good-practice examples of one area (``:bereich:``)
 ``qm-kalender``           links to the calendar files (``:einrichtung:`` or the network)
+``qm-lernzyklus``         measures by phase of the development cycle over time
 ========================  ===========================================================
 
 Each directive leaves a :class:`qm_learning` placeholder; at ``doctree-resolved`` it
@@ -37,6 +38,7 @@ from ..site.dependencies import note_needs_view
 from ..state import get_state
 from . import views
 from .calendar import CALENDAR_DIR, calendar_name, setup_calendar
+from .cycle import cycle_view
 from .network_result import LearningResult, compute_learning
 
 if TYPE_CHECKING:
@@ -164,6 +166,15 @@ class GoodPracticeDirective(LearningDirective):
         return {"katalog": key, "bereich": area}
 
 
+class CycleDirective(LearningDirective):
+    view = "cycle"
+    option_spec: ClassVar[dict[str, Any]] = {"einrichtung": directives.unchanged}
+
+    def parse_options(self) -> dict[str, str] | None:
+        code = self.institution()
+        return None if code is None else {"einrichtung": code}
+
+
 class CalendarDirective(LearningDirective):
     view = "calendar"
     option_spec: ClassVar[dict[str, Any]] = {"einrichtung": directives.unchanged}
@@ -211,7 +222,25 @@ def _items(app: Sphinx, page: str, result: LearningResult, opts: dict[str, str])
     return views.meeting_items(result, meeting, _linker(app, page))
 
 
+def _cycle(app: Sphinx, page: str, result: LearningResult, opts: dict[str, str]) -> list[nodes.Node]:
+    from ..reports.result import get_result
+
+    coverage = get_result(app)
+    code = opts["einrichtung"]
+    if code:
+        member = coverage.institutions.get(code)
+        measures = list(member.measures) if member else []
+        who = code
+    else:
+        # A shared action item counts once for the network, not once per assignee.
+        unique = {m.id: m for inst in coverage.institutions.values() for m in inst.measures}
+        measures, who = list(unique.values()), "Netzwerk"
+    phases = handbook_context(app).model.reports.cycle_phases
+    return cycle_view(measures, phases, result.as_of, opts.get("chart_id", "qm-lernzyklus"), who)
+
+
 VIEWS: dict[str, Render] = {
+    "cycle": _cycle,
     "items": _items,
     "meetings": lambda app, page, r, o: views.meeting_list(r, _linker(app, page)),
     "rotation": lambda app, page, r, o: views.rotation_view(r, _linker(app, page)),
@@ -228,8 +257,9 @@ def process_learning(app: Sphinx, doctree: nodes.document, fromdocname: str) -> 
     if not placeholders:
         return
     result = get_learning(app)
-    for node in placeholders:
-        node.replace_self(VIEWS[node["view"]](app, fromdocname, result, node["options"]))
+    for index, node in enumerate(placeholders):
+        options = {**node["options"], "chart_id": f"qm-lernzyklus-{index}"}
+        node.replace_self(VIEWS[node["view"]](app, fromdocname, result, options))
 
 
 def setup_learning(app: Sphinx) -> None:
@@ -243,6 +273,7 @@ def setup_learning(app: Sphinx) -> None:
         ("qm-rueckmeldungen", ReviewsDirective),
         ("qm-gute-praxis", GoodPracticeDirective),
         ("qm-kalender", CalendarDirective),
+        ("qm-lernzyklus", CycleDirective),
     ):
         app.add_directive(name, directive)
     app.connect("doctree-resolved", process_learning)

@@ -106,6 +106,8 @@ class ReportRules:
     finding_closed: tuple[str, ...] = ()
     finding_needs_measure: tuple[str, ...] = ()
     weights: dict[str, float] = field(default_factory=dict)
+    #: phase of the quality development cycle → massnahmenstatus values, in cycle order
+    cycle_phases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -253,7 +255,17 @@ def _report_rules(spec: dict[str, Any], vocabularies: dict[str, tuple[str, ...]]
         finding_closed=_tuple(spec.get("finding_closed")),
         finding_needs_measure=_tuple(spec.get("finding_needs_measure")),
         weights={str(k): float(v) for k, v in spec.get("weights", {}).items()},
+        cycle_phases=_cycle_phases(spec.get("cycle_phases", {}), vocabularies.get("massnahmenstatus", ())),
     )
+
+
+def _cycle_phases(spec: dict[str, Any], statuses: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Check that the phases cover every measure status exactly once."""
+    phases = {str(k): _tuple(v) for k, v in spec.items()}
+    listed = [s for values in phases.values() for s in values]
+    if phases and sorted(listed) != sorted(statuses):
+        raise MetamodelError(f"reports.cycle_phases must list every massnahmenstatus once: {listed}")
+    return phases
 
 
 @cache
