@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 CALENDAR_DIR = "kalender"
 UID_DOMAIN = "qm-handbuch"
 PRODID = "-//qm-handbuch//Qualitätshandbuch im Netzwerk//DE"
+#: builders that write the website (the calendar files belong to it)
+SITE_BUILDERS = frozenset({"html", "dirhtml"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -135,7 +137,7 @@ def to_ical(name: str, events: Iterable[Event], as_of: dt.date) -> bytes:
 
 def write_calendars(app: Sphinx, exception: Exception | None) -> None:
     """Write the network's and every institution's calendar after a website build."""
-    if exception is not None or app.builder.name not in {"html", "dirhtml"}:
+    if exception is not None or app.builder.name not in SITE_BUILDERS:
         return
     from ..model.context import handbook_context
     from ..reports.result import get_result

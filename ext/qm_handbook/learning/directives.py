@@ -37,7 +37,7 @@ from ..reports.views_common import Linker, bullets, para
 from ..site.dependencies import note_needs_view
 from ..state import get_state
 from . import views
-from .calendar import CALENDAR_DIR, calendar_name, setup_calendar
+from .calendar import CALENDAR_DIR, SITE_BUILDERS, calendar_name, setup_calendar
 from .cycle import cycle_view
 from .network_result import LearningResult, compute_learning
 
@@ -197,6 +197,12 @@ def _linker(app: Sphinx, fromdocname: str) -> Linker:
 
 
 def _calendar_links(app: Sphinx, fromdocname: str, code: str) -> list[nodes.Node]:
+    if app.builder.name not in SITE_BUILDERS:
+        # Calendar files exist only next to the website, not in a PDF.
+        where = f"kalender/{calendar_name(code)}" if code else f"kalender/{calendar_name('')}"
+        return [
+            para(f"Die Termine gibt es als Kalenderdatei auf der Website ({where}).", classes=["qm-lernnetz-hinweis"])
+        ]
     base = posixpath.dirname(app.builder.get_target_uri(fromdocname)) or "."
     files = [(calendar_name(code), f"Kalender der Einrichtung {code}")] if code else []
     files.append((calendar_name(""), "Kalender des Netzwerks"))
@@ -208,7 +214,7 @@ def _calendar_links(app: Sphinx, fromdocname: str, code: str) -> list[nodes.Node
         para(
             "Zum Abonnieren in Outlook, Thunderbird oder einer Kalender-App: Treffen, Audits, Ablauf des Zertifikats, "
             "Fälligkeiten von Maßnahmen und Aufgaben.",
-            classes=["qm-stand"],
+            classes=["qm-lernnetz-hinweis"],
         ),
         bullets(items),
     ]

@@ -42,7 +42,9 @@ def meeting_items(result: LearningResult, meeting_id: str, link: Linker) -> list
     """The action items decided at one meeting, with their current status."""
     meeting = result.meetings_by_id.get(meeting_id)
     items = meeting.items if meeting else ()
-    out: list[nodes.Node] = [para(f"Stand der Aufgaben am {format_date(result.as_of)}:", classes=["qm-stand"])]
+    out: list[nodes.Node] = [
+        para(f"Stand der Aufgaben am {format_date(result.as_of)}:", classes=["qm-lernnetz-hinweis"])
+    ]
     out.append(items_table(items, link))
     return out
 
@@ -90,7 +92,7 @@ def rotation_view(result: LearningResult, link: Linker) -> list[nodes.Node]:
         para(
             f"Berechnet am {format_date(result.as_of)} aus der Reihenfolge in netzwerk.toml, den "
             "durchgeführten Treffen und den eingetragenen Tauschen und Aussetzungen.",
-            classes=["qm-stand"],
+            classes=["qm-lernnetz-hinweis"],
         ),
         *out,
     ]

@@ -166,9 +166,10 @@ def partners(result: CoverageResult, gap: Gap, link: Linker) -> Content:
         return "–"
     node = nodes.inline(classes=["qm-partner"])
     for i, code in enumerate(codes[:PARTNERS_SHOWN]):
-        statement = result.institutions[code].cells[gap.requirement].statements[0]
+        statements = result.institutions[code].cells[gap.requirement].statements
         node += nodes.Text(", " if i else "")
-        node += ref(link, statement.docname, statement.id, code)
+        # The public profile may have removed an internal statement: then the code only.
+        node += ref(link, statements[0].docname, statements[0].id, code) if statements else nodes.Text(code)
     if len(codes) > PARTNERS_SHOWN:
         node += nodes.Text(f" und {len(codes) - PARTNERS_SHOWN} weitere")
     return node
