@@ -84,10 +84,18 @@ def text_of(element: Any) -> str:
 
 
 def need_card(page: BeautifulSoup, need_id: str) -> Any:
-    """The rendered card (a table element carrying the need ID) of one need."""
+    """The rendered card (the element carrying the need ID and the class ``qm-need``) of one need."""
     card = page.find(id=need_id)
     assert card is not None, need_id
-    return card if card.name == "table" else card.find_parent("table")
+    return card if "qm-need" in card.get("class", []) else card.find_parent(class_="qm-need")
+
+
+def card_field(card: Any, label: str) -> Any:
+    """The value (``dd``) of the field ``label`` on a need card (None when the card has none)."""
+    for name in card.select("dl.qm-need-felder > dt"):
+        if name.get_text().rstrip(":").strip() == label:
+            return name.find_next_sibling("dd")
+    return None
 
 
 def load_needs(outdir: Path) -> dict[str, dict[str, Any]]:

@@ -32,9 +32,12 @@ from . import pipeline
 from .checks.reporting import log_problems
 from .checks.suspect import setup_suspect
 from .checks.validate import setup_validate
+from .compat.cards import setup_cards
 from .compat.crash import setup_page_notes
 from .compat.incremental import setup_incremental
+from .compat.search import setup_search
 from .compat.speedups import setup_speedups
+from .compat.theme_texts import setup_theme_texts
 from .learning.directives import setup_learning
 from .model import config as handbook_config
 from .model.context import handbook_context
@@ -43,6 +46,7 @@ from .model.model_docs import setup_model_docs
 from .pdf import setup_pdf
 from .publish import setup_publish
 from .reports.directives import setup_reports
+from .site.appearance import setup_appearance
 from .site.catalog_pages import generate_catalog_pages
 from .site.dependencies import setup_dependencies
 from .site.doccontrol import setup_doccontrol
@@ -84,6 +88,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinx_needs")
     setup_speedups(app)
     setup_state(app)
+    setup_cards(app)
     handbook_config.register(app)
     app.connect("config-inited", apply_needs_config, priority=pipeline.APPLY_NEEDS_CONFIG)
     app.connect("config-inited", load_data, priority=pipeline.LOAD_DATA)
@@ -92,6 +97,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_dependencies(app)
     setup_overview(app)
     setup_need_display(app)
+    setup_appearance(app)
+    setup_search(app)
+    setup_theme_texts(app)
     setup_model_docs(app)
     setup_doccontrol(app)
     setup_site(app)

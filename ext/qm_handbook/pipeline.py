@@ -56,7 +56,8 @@ Other events:
                                      have stored the page metadata
 ``AFTER_NEEDS_RESOLVED``        600  ``write-started``: after sphinx-needs (500) has
                                      resolved and sealed all needs; checks and the
-                                     coverage result read the final needs
+                                     coverage result read the final needs; so does the
+                                     need cards' link index (also the search objects)
 ``PUBLIC_PROFILE``              650  ``write-started``: after the coverage result
                                      (600): the public profile redacts it and hides
                                      internal pages before anything is written

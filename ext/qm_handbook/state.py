@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from .publish.security import SecurityPolicy
     from .publish.visibility import VisibilityIndex
     from .reports.coverage_model import CoverageResult
+    from .site.cards import CardIndex
     from .site.doccontrol import PageControl
 
 #: The one attribute name under which the state hangs on ``app`` and ``env``.
@@ -91,6 +92,8 @@ class WritePhase:
     learning: LearningResult | None = None
     #: internal pages and items, see :func:`.publish.profile.get_visibility`
     visibility: VisibilityIndex | None = None
+    #: link labels of the need cards, see :func:`.compat.cards.card_index`
+    cards: CardIndex | None = None
 
 
 @dataclass(slots=True, kw_only=True)

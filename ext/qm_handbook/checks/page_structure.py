@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from ..model.metamodel import MAX_ID_LENGTH
 from .diagnostics import Problem
 
-_FENCE = re.compile(r"^\s*(?P<marks>`{3,}|:{3,})(?P<info>.*)$")
+_FENCE = re.compile(r"^\s*(?P<marks>`{3,}|~{3,}|:{3,})(?P<info>.*)$")
 _KEY = re.compile(r"^(?P<key>[^\s#:][^:]*?)\s*:(?:\s|$)")
 _ID_OPTION = re.compile(r"^\s*:id:\s*(?P<id>\S+)\s*$")
 
@@ -88,7 +88,10 @@ def check_fences(lines: list[str], start: int = 0) -> Iterator[Problem]:
     stack: list[_Open] = []
     for index in range(start, len(lines)):
         number = index + 1
-        found = _FENCE.match(lines[index])
+        stripped = lines[index].lstrip()
+        if not stripped.startswith(("```", "~~~", ":::")):
+            continue
+        found = _FENCE.match(stripped)
         if found is None:
             continue
         char, length, info = found["marks"][0], len(found["marks"]), found["info"]
@@ -128,7 +131,7 @@ def check_fences(lines: list[str], start: int = 0) -> Iterator[Problem]:
 def check_ids(lines: list[str]) -> Iterator[Problem]:
     """Need IDs longer than the documented limit."""
     for number, line in enumerate(lines, 1):
-        found = _ID_OPTION.match(line)
+        found = _ID_OPTION.match(line) if ":id:" in line else None
         if found and len(found["id"]) > MAX_ID_LENGTH:
             yield Problem(
                 code="id_too_long",

@@ -21,6 +21,7 @@ from pathlib import Path
 from ..checks.diagnostics import Problem
 from .metamodel import MAX_ID_LENGTH, Metamodel
 from .progress import processing
+from .shapes import AreaTable, CatalogHead, CriterionTable, RequirementTable, keys_of
 from .tomlfile import TomlFile
 
 _CODE_RE = re.compile(r"^[A-Z][A-Z0-9]*$")
@@ -108,10 +109,11 @@ def need_id(code: str, number: str) -> str:
     return f"{code}_{number.replace('.', '_').upper()}"
 
 
-_CATALOG_KEYS = {"kuerzel", "name", "version", "titel", "illustrativ", "hinweis", "beschreibung"}
-_AREA_KEYS = {"kennung", "titel", "ebene", "beschreibung", "anforderung"}
-_REQ_KEYS = {"nummer", "titel", "text", "bezuege", "kriterium"}
-_CRIT_KEYS = {"nummer", "text"}
+#: Keys of the catalog tables: from the shapes in :mod:`.shapes`.
+_CATALOG_KEYS = set(keys_of(CatalogHead))
+_AREA_KEYS = set(keys_of(AreaTable))
+_REQ_KEYS = set(keys_of(RequirementTable))
+_CRIT_KEYS = set(keys_of(CriterionTable))
 
 
 def load_catalog(path: Path, model: Metamodel) -> tuple[Catalog | None, list[Problem]]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from ..checks.diagnostics import Problem
 from .generated import NAME_HINT, is_safe_name
 from .progress import processing
+from .shapes import InstitutionFile, keys_of, tables_of
 from .tomlfile import TomlFile
 
 INSTITUTION_FILE = "einrichtung.toml"
@@ -86,17 +87,9 @@ class Institution:
     path: Path = field(default_factory=Path)
 
 
-_TOP_KEYS = {
-    "name", "kurzname", "kuerzel", "region", "art", "fiktiv", "status", "katalog",
-    "zielgruppen", "adresse", "kontakt", "zertifizierung", "qm", "handbuch", "sichtbarkeit",
-}  # fmt: skip
-_TABLE_KEYS = {
-    "adresse": {"strasse", "plz", "ort"},
-    "kontakt": {"telefon", "email", "web"},
-    "zertifizierung": {"stelle", "zertifikat_gueltig_bis", "naechstes_audit", "zusatz"},
-    "qm": {"naechstes_internes_audit", "partner_cross_audit"},
-    "handbuch": {"version", "freigegeben_von", "freigegeben_am"},
-}
+#: Keys of ``einrichtung.toml`` and of its tables: from the shape in :mod:`.shapes`.
+_TOP_KEYS = set(keys_of(InstitutionFile))
+_TABLE_KEYS = {name: set(keys_of(shape)) for name, shape in tables_of(InstitutionFile).items()}
 
 
 def load_institution(path: Path, regions: set[str]) -> tuple[Institution | None, list[Problem]]:

@@ -27,6 +27,9 @@ Scope = Literal["catalog", "institution", "network"]
 MAX_ID_LENGTH = 64
 ID_REGEX = rf"^(?=.{{1,{MAX_ID_LENGTH}}}$)[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$"
 
+#: Fields kept in needs.json but not shown on need cards (the checked-text fingerprint).
+HIDDEN_FIELDS = frozenset({"geprueft_gegen"})
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FieldDef:
@@ -119,6 +122,8 @@ class Metamodel:
     types: dict[str, TypeDef]
     links: dict[str, LinkDef]
     reports: ReportRules = field(default_factory=ReportRules)
+    #: Status value -> display kind (``erledigt``, ``teilweise``, ``ruhend``); others are ``offen``.
+    status_kinds: dict[str, str] = field(default_factory=dict)
     source: Path = field(default=METAMODEL_FILE)
 
     def links_from(self, type_name: str) -> list[LinkDef]:
@@ -132,6 +137,10 @@ class Metamodel:
     def date_fields(self) -> list[str]:
         """Names of all fields that hold dates."""
         return [f.name for f in self.fields.values() if f.kind == "date"]
+
+    def status_kind(self, status: str) -> str:
+        """How a card shows ``status``: ``erledigt``, ``teilweise``, ``ruhend`` or ``offen``."""
+        return self.status_kinds.get(status, "offen")
 
 
 class MetamodelError(ValueError):
@@ -222,7 +231,32 @@ def parse_metamodel(data: dict[str, Any], source: Path = METAMODEL_FILE) -> Meta
             single=bool(spec.get("single", False)),
         )
     reports = _report_rules(data.get("reports", {}), vocabularies)
-    return Metamodel(vocabularies=vocabularies, fields=fields, types=types, links=links, reports=reports, source=source)
+    return Metamodel(
+        vocabularies=vocabularies,
+        fields=fields,
+        types=types,
+        links=links,
+        reports=reports,
+        status_kinds=_status_kinds(data.get("status_kinds", {}), vocabularies),
+        source=source,
+    )
+
+
+STATUS_KINDS = ("erledigt", "teilweise", "ruhend")
+
+
+def _status_kinds(spec: dict[str, Any], vocabularies: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Check the ``[status_kinds]`` table: known kinds, values from some vocabulary."""
+    known = {value for values in vocabularies.values() for value in values}
+    kinds: dict[str, str] = {}
+    for kind, values in spec.items():
+        if kind not in STATUS_KINDS:
+            raise MetamodelError(f"status_kinds: unknown kind {kind!r} (known: {', '.join(STATUS_KINDS)})")
+        for value in _tuple(values):
+            if value not in known:
+                raise MetamodelError(f"status_kinds.{kind}: {value!r} is in no vocabulary")
+            kinds[value] = kind
+    return kinds
 
 
 _REPORT_VOCABULARIES = {
@@ -285,7 +319,7 @@ def need_layout(model: Metamodel) -> dict[str, Any]:
     meta += [
         f'<<meta("{f.name}", prefix="{_escape_rst(f.label)}: ")>>'
         for f in model.fields.values()
-        if f.name != "geprueft_gegen"
+        if f.name not in HIDDEN_FIELDS
     ]
     meta.append("<<meta_links_all()>>")
     return {

@@ -3,14 +3,15 @@
 These TypedDicts are the contract between the people who write the TOML files and
 the loaders (:mod:`.institutions`, :mod:`.catalog`): which keys a table may have,
 which are required and what type each value has after ``tomllib`` read it (dates
-without quotes become :class:`datetime.date`). The loaders still check every value
-and report German problems with file and line; :func:`keys_of` gives the allowed key
-set of a shape, and a test keeps the loaders' key sets equal to these shapes.
+without quotes become :class:`datetime.date`). The institution and catalog loaders
+take their allowed keys from here (:func:`keys_of`, :func:`tables_of`), so a new key
+is added once, in its shape; the loaders still check every value and report German
+problems with file and line. A test checks the demo data against every shape.
 """
 
 # No ``from __future__ import annotations``: ``Required``/``NotRequired`` must be seen at runtime.
 import datetime as dt
-from typing import Any, NotRequired, Required, TypedDict
+from typing import Any, NotRequired, Required, TypedDict, get_type_hints
 
 
 class AddressTable(TypedDict, total=False):
@@ -189,6 +190,11 @@ def keys_of(shape: Any) -> frozenset[str]:
     """The keys a TOML table of ``shape`` (a TypedDict class) may have."""
     keys: frozenset[str] = shape.__required_keys__ | shape.__optional_keys__
     return keys
+
+
+def tables_of(shape: Any) -> dict[str, Any]:
+    """Key → shape of the keys of ``shape`` that hold a table (in declaration order)."""
+    return {key: hint for key, hint in get_type_hints(shape).items() if hasattr(hint, "__required_keys__")}
 
 
 def required_keys_of(shape: Any) -> frozenset[str]:
