@@ -27,6 +27,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..checks.diagnostics import Problem, suggest
 from ..model.tomlfile import TomlFile
@@ -157,29 +158,40 @@ def _join(old: str | None, new: str) -> str:
     return f"{old}; {new}" if old else new
 
 
-def _pauses(src: TomlFile, table: dict[str, object], key: str) -> frozenset[int]:
+def _pauses(src: TomlFile, table: dict[str, Any], key: str, start: int = 1) -> frozenset[int]:
     raw = table.get(key, [])
-    values = raw if isinstance(raw, list) else [raw]
-    good = {int(v) for v in values if isinstance(v, int) and 1 <= v <= 4}
-    if len(good) != len(values):
+    if not isinstance(raw, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in raw):
+        src.wrong_type(key, raw, "eine Liste von Zahlen", f"{key} = [3]", start)
+        return frozenset()
+    if not all(1 <= v <= 4 for v in raw):
         src._add(
             "bad_value",
             f"„{key}“ nennt Quartale außerhalb von 1 bis 4: {raw}.",
             f"Schreiben Sie z. B. {key} = [3].",
-            line=src.line(key),
+            line=src.line(key, None, start),
         )
-    return frozenset(good)
+    return frozenset(v for v in raw if 1 <= v <= 4)
+
+
+def _codes(value: object) -> tuple[str, ...]:
+    # The network loader reports a rotation of the wrong kind; here it is only read.
+    return tuple(str(c) for c in value) if isinstance(value, list) else ()
 
 
 def load_rotation(path: Path) -> tuple[RotationData, list[Problem]]:
-    """Read the rotation groups, pauses and changes of ``netzwerk.toml``."""
+    """Read the rotation groups, pauses and changes of ``netzwerk.toml``.
+
+    Only the keys this module owns are reported here (``pausen``, ``rotation_pausen``,
+    ``[[rotation_aenderung]]``); the others are checked by the network loader.
+    """
     src = TomlFile(path)
     if not src.ok:
         return RotationData(groups=(), changes=()), []
     data = src.data
     groups: list[RotationGroup] = []
     start = 1
-    for raw in data.get("region", []):
+    regions = data.get("region", [])
+    for raw in regions if isinstance(regions, list) else []:
         if not isinstance(raw, dict):
             continue
         code = str(raw.get("kuerzel", ""))
@@ -189,43 +201,46 @@ def load_rotation(path: Path) -> tuple[RotationData, list[Problem]]:
             RotationGroup(
                 code=code,
                 name=str(raw.get("name", code)),
-                order=tuple(str(c) for c in raw.get("rotation", [])),
-                pauses=_pauses(src, raw, "pausen"),
+                order=_codes(raw.get("rotation")),
+                pauses=_pauses(src, raw, "pausen", line),
                 line=src.line("rotation", None, line),
             )
         )
-    if data.get("rotation"):
+    if _codes(data.get("rotation")):
         groups.append(
             RotationGroup(
                 code=WHOLE_NETWORK,
                 name="Gesamtnetzwerk",
-                order=tuple(str(c) for c in data.get("rotation", [])),
+                order=_codes(data.get("rotation")),
                 pauses=_pauses(src, data, "rotation_pausen"),
                 line=src.line("rotation"),
             )
         )
-    changes = _changes(src, data.get("rotation_aenderung", []), groups)
+    elif "rotation_pausen" in data:
+        _pauses(src, data, "rotation_pausen")
+    changes = _changes(src, src.tables(data, "rotation_aenderung"), groups)
     return RotationData(groups=tuple(groups), changes=tuple(changes)), src.problems
 
 
-def _changes(src: TomlFile, raw_changes: object, groups: Sequence[RotationGroup]) -> list[RotationChange]:
+def _changes(src: TomlFile, raw_changes: list[dict[str, Any]], groups: Sequence[RotationGroup]) -> list[RotationChange]:
     changes: list[RotationChange] = []
     by_code = {g.code: g for g in groups}
     start = 1
-    for raw in raw_changes if isinstance(raw_changes, list) else []:
-        line = src.line("[[rotation_aenderung]]", None, start) or src.line("rotation_aenderung", None, start)
-        start = (line or start) + 1
+    for raw in raw_changes:
+        line = src.line("[[rotation_aenderung]]", None, start) or start
+        start = line + 1
 
         def bad(message: str, hint: str, at: int | None = line) -> None:
             src._add("rotation_change", message, hint, line=at)
 
-        quarter = _QUARTER_RE.match(str(raw.get("quartal", "")))
-        kind = str(raw.get("art", ""))
-        group_code = str(raw.get("verbund", groups[0].code if len(groups) == 1 else ""))
-        host, other = str(raw.get("gastgeber", "")), str(raw.get("mit", ""))
+        text = {k: src.text_value(raw, k, start=line) for k in ("quartal", "art", "verbund", "gastgeber", "mit")}
+        quarter = _QUARTER_RE.match(text["quartal"])
+        kind = text["art"]
+        group_code = text["verbund"] or (groups[0].code if len(groups) == 1 else "")
+        host, other = text["gastgeber"], text["mit"]
         if quarter is None:
             bad(
-                f"Die Rotationsänderung hat kein gültiges Quartal („{raw.get('quartal', '')}“).",
+                f"Die Rotationsänderung hat kein gültiges Quartal („{text['quartal']}“).",
                 'Schreiben Sie z. B. quartal = "2027-2".',
             )
             continue
@@ -243,16 +258,13 @@ def _changes(src: TomlFile, raw_changes: object, groups: Sequence[RotationGroup]
         missing = [n for n in names if n not in group.order]
         if missing:
             bad(
-                f"Die Rotationsänderung ({kind}, {raw.get('quartal')}) nennt „{missing[0]}“, das in der Rotation "
+                f"Die Rotationsänderung ({kind}, {text['quartal']}) nennt „{missing[0]}“, das in der Rotation "
                 f"„{group.code}“ nicht vorkommt.",
                 f"Vorhanden: {', '.join(group.order)}.",
             )
             continue
-        changes.append(
-            RotationChange(
-                quarter=(int(quarter[1]), int(quarter[2])), group=group.code, kind=kind, host=host, other=other
-            )
-        )
+        when = (int(quarter[1]), int(quarter[2]))
+        changes.append(RotationChange(quarter=when, group=group.code, kind=kind, host=host, other=other))
     return changes
 
 

@@ -127,9 +127,18 @@ def audit_view(result: CoverageResult, code: str, options: ReportOptions, link: 
 
 
 def gap_list(
-    result: CoverageResult, codes: Sequence[str] | None, kinds: Sequence[str] | None, link: Linker
+    result: CoverageResult,
+    codes: Sequence[str] | None,
+    kinds: Sequence[str] | None,
+    link: Linker,
+    *,
+    with_partners: bool = True,
 ) -> list[nodes.Node]:
-    """The gaps of some institutions, optionally only some kinds."""
+    """The gaps of some institutions, optionally only some kinds.
+
+    :param with_partners: name the partners that implement each gap's requirement
+        (the website; an institution's certification PDF leaves other institutions out)
+    """
     members = _members(result, codes)
     gaps = result.gaps([m.code for m in members], kinds or None)
     out: list[nodes.Node] = [stand(result)]
@@ -142,10 +151,13 @@ def gap_list(
         row: list[Content] = [nodes.inline(gap.label, gap.label, classes=["qm-luecke", f"qm-luecke-{gap.kind}"])]
         if many:
             row.append(gap.institution)
-        row += [ref(link, gap.docname, gap.need_id, gap.title), gap.detail, partners(result, gap, link)]
-        rows.append(row)
-    headers = ["Art", *(["Einrichtung"] if many else []), "Betrifft", "Hinweis", "So machen es die Partner"]
-    out.append(table(headers, rows, classes=["qm-luecken"], widths=[16, *([8] if many else []), 34, 30, 20]))
+        row += [ref(link, gap.docname, gap.need_id, gap.title), gap.detail]
+        rows.append([*row, partners(result, gap, link)] if with_partners else row)
+    headers = ["Art", *(["Einrichtung"] if many else []), "Betrifft", "Hinweis"]
+    if with_partners:
+        headers.append("So machen es die Partner")
+    widths = [16, *([8] if many else []), 34, 30, *([20] if with_partners else [])]
+    out.append(table(headers, rows, classes=["qm-luecken"], widths=widths))
     summary = ", ".join(
         f"{label}: {sum(1 for g in gaps if g.kind == k)}"
         for k, label in GAP_KINDS.items()
