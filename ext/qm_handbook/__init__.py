@@ -38,6 +38,7 @@ from .compat.incremental import setup_incremental
 from .compat.search import setup_search
 from .compat.speedups import setup_speedups
 from .compat.theme_texts import setup_theme_texts
+from .learning.directives import setup_learning
 from .model import config as handbook_config
 from .model.context import handbook_context
 from .model.metamodel import load_metamodel, needs_config
@@ -108,6 +109,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_theme_i18n(app)
     setup_pdf(app)
     setup_reports(app)
+    setup_learning(app)
     setup_validate(app)
     setup_suspect(app)
     setup_navigation(app)

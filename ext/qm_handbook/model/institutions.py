@@ -175,12 +175,11 @@ def load_network(path: Path) -> tuple[Network | None, list[Problem]]:
     src = TomlFile(path)
     if not src.ok:
         return None, src.problems
-    src.check_keys(
-        src.data, {"name", "titel", "herausgeber", "kurzbeschreibung", "gegruendet", "region", "rotation", "sicherheit"}
-    )
+    allowed = {"name", "titel", "herausgeber", "kurzbeschreibung", "gegruendet", "region", "rotation", "sicherheit"}
+    src.check_keys(src.data, allowed | {"rotation_pausen", "rotation_aenderung"})
     regions = []
     for raw in src.tables(src.data, "region"):
-        src.check_keys(raw, {"kuerzel", "name", "fiktiv", "rotation"}, "region")
+        src.check_keys(raw, {"kuerzel", "name", "fiktiv", "rotation", "pausen"}, "region")
         code = src.text_value(raw, "kuerzel", required=True, where="region")
         start = src.line("kuerzel", code) or 1
         code = src.safe_name(code, "Das Regionskürzel", "kuerzel")

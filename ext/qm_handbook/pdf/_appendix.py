@@ -130,7 +130,7 @@ def audit_appendix(result: CoverageResult, inst: Institution, link: Linker) -> n
     appendix += _section("matrix", _matrix(result, member, link))
     measures = measures_plan(result, {"einrichtung": [inst.code], "offen": True}, link)
     appendix += _section("offen", [nodes.rubric(text="Offene Maßnahmen"), *measures, *_findings(result, member, link)])
-    appendix += _section("luecken", gap_list(result, [inst.code], None, link))
+    appendix += _section("luecken", gap_list(result, [inst.code], None, link, with_partners=False))
     return appendix
 
 
