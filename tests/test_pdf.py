@@ -292,3 +292,12 @@ def test_string_literal_round_trip(text: str, tmp_path: Path) -> None:
     compiler = typst.Compiler(str(source), root=str(tmp_path), ignore_system_fonts=True)
     value = compiler.query("<probe>", field="value", one=True, format="json")
     assert json.loads(value) == text
+
+
+def test_long_ids_may_wrap_in_table_cells() -> None:
+    from qm_handbook.pdf._appendix import BREAK, breakable_id
+
+    long_id = "NETZ_AUF_2026_3_GEMEINSAM_3"
+    wrapped = breakable_id(long_id)
+    assert wrapped.count(BREAK) == long_id.count("_") and wrapped.replace(BREAK, "") == long_id
+    assert breakable_id("W1_DQE_E1_1") == "W1_DQE_E1_1"
