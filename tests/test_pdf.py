@@ -229,13 +229,16 @@ def test_demo_institution_pdf(demo: DemoBuild) -> None:
     assert [p.name for p in (demo.outdir / "pdf").iterdir() if not p.name.startswith(".")] == [f"{inst.slug}.pdf"]
     pdf = Pdf(demo.outdir / "pdf" / f"{inst.slug}.pdf")
     check_institution_pdf(pdf, inst, catalogs[inst.catalog], [i.code for i in institutions if i is not inst])
-    # The matrix spans pages; its header row is repeated on each of them.
+    # The area tables of the appendix span pages; a table cut by a page break repeats its header row,
+    # so every page of the section (also one that starts inside a table) shows the header.
     outline = pdf.outline()
-    start = next(i for i, (_, t, _) in enumerate(outline) if t == SECTIONS["matrix"])
+    start = next(i for i, (_, t, _) in enumerate(outline) if t == SECTIONS["aussagen"])
     first, last = outline[start][2], outline[start + 1][2]
     assert last > first
-    for page in pdf.pages[first : last + 1]:
-        assert "Anforderung Status Umsetzung Nachweise" in " ".join(page.split())
+    for page in pdf.pages[first:last]:
+        assert "Anforderung Umsetzung (Status) Nachweise (Gültigkeit)" in " ".join(page.split())
+    matrix = " ".join(pdf.text_from(SECTIONS["matrix"]).split())
+    assert "Anforderung Status Umsetzung Nachweise" in matrix
     # The key figures of the appendix are the ones on the institution's report page.
     appendix = " ".join(pdf.text_from(SECTIONS["ueberblick"]).split())
     figures = demo.page(f"institutions/{inst.slug}/stand").select("table.qm-kennzahlen tbody tr")
@@ -289,3 +292,12 @@ def test_string_literal_round_trip(text: str, tmp_path: Path) -> None:
     compiler = typst.Compiler(str(source), root=str(tmp_path), ignore_system_fonts=True)
     value = compiler.query("<probe>", field="value", one=True, format="json")
     assert json.loads(value) == text
+
+
+def test_long_ids_may_wrap_in_table_cells() -> None:
+    from qm_handbook.pdf._appendix import BREAK, breakable_id
+
+    long_id = "NETZ_AUF_2026_3_GEMEINSAM_3"
+    wrapped = breakable_id(long_id)
+    assert wrapped.count(BREAK) == long_id.count("_") and wrapped.replace(BREAK, "") == long_id
+    assert breakable_id("W1_DQE_E1_1") == "W1_DQE_E1_1"

@@ -7,6 +7,8 @@ checks that the new handbook is warning-free and shows up in the overviews.
 from __future__ import annotations
 
 import hashlib
+import re
+import shlex
 import shutil
 import tomllib
 from io import StringIO
@@ -23,7 +25,24 @@ from qm_handbook.commands.network_edit import NetworkEditError, add_to_rotation
 from qm_handbook.model.catalog import load_catalogs
 from qm_handbook.model.metamodel import load_metamodel
 
-NEW = ["einrichtung", "vhs-musterstadt", "--name", "Volkshochschule Musterstadt", "--kuerzel", "W5", "--region", "west"]
+GUIDE = REPO / "handbook/mitarbeit"
+
+
+def guide_blocks(page: str, language: str) -> list[str]:
+    """The code blocks of one language in a guide page (the examples the guide shows)."""
+    text = (GUIDE / page).read_text(encoding="utf-8")
+    return re.findall(rf"^```{language}\n(.*?)^```$", text, flags=re.M | re.S)
+
+
+def guide_command(page: str, start: str) -> list[str]:
+    """The arguments after ``--`` of the guide's command line that starts with ``start``."""
+    lines = [line for block in guide_blocks(page, "bash") for line in block.splitlines()]
+    line = next(line for line in lines if line.startswith(start))
+    return shlex.split(line.split(" -- ", 1)[1])
+
+
+#: The example of the guide page "Neue Einrichtung aufnehmen".
+NEW = guide_command("neue-einrichtung.md", "python3 noxfile.py -s neu -- einrichtung")
 
 
 def copy_project(target: Path) -> Path:
@@ -185,6 +204,20 @@ def test_scaffolded_institution_builds_warning_free(tmp_path: Path) -> None:
     needs = (html / "needs.json").read_text(encoding="utf-8")
     assert '"W5_NW_01"' in needs and '"W5_DQE_D4_5"' in needs
 
+    # document register: every page of the institution with its header fields, overdue reviews marked
+    rows = soup(html / "institutions/vhs-leipziger-land/stand.html").select("table.qm-dokumente tbody tr")
+    pages = sorted((REPO / "institutions/vhs-leipziger-land").rglob("*.md"))
+    assert len(rows) == len(pages)
+    leitbild = next(r for r in rows if text_of(r).startswith("Leitbild und Qualitätsverständnis"))
+    assert [text_of(td) for td in leitbild.select("td")][1:] == [
+        "4.0", "freigegeben", "Leitung", "Leitung", "30.06.2024", "30.06.2026 (überfällig)"
+    ]  # fmt: skip
+    new_rows = soup(html / "institutions/vhs-musterstadt/stand.html").select("table.qm-dokumente tbody tr")
+    assert len(new_rows) == len(list((project / "institutions/vhs-musterstadt").rglob("*.md")))
+    assert {text_of(r.select("td")[2]) for r in new_rows} == {"Entwurf"}
+    draft = soup(html / "institutions/vhs-musterstadt/leitbild.html").select_one(".qm-entwurf-hinweis")
+    assert draft is not None and "noch nicht freigegeben" in text_of(draft)
+
     (html / "pdf").mkdir(exist_ok=True)
     for slug in ("vhs-musterstadt", "vhs-leipziger-land"):  # as the PDF build would have left them
         (html / "pdf" / f"{slug}.pdf").write_bytes(b"%PDF-1.7\n")
@@ -197,49 +230,26 @@ def test_scaffolded_institution_builds_warning_free(tmp_path: Path) -> None:
     assert uncoloured(warning.getvalue()) == ""
     left = [p for p in html.rglob("*") if "vhs-musterstadt" in str(p)]
     assert left == []
+    # also not in the navigation of pages that were not read again; the guide page
+    # "Neue Einrichtung aufnehmen" uses the same example in its text, but must not link it
+    guide = html / "handbook/mitarbeit/neue-einrichtung.html"
+    mentions = [p for p in html.rglob("*.html") if p != guide and "Musterstadt" in p.read_text(encoding="utf-8")]
+    assert mentions == []
+    assert [a["href"] for a in soup(guide).select("a[href]") if "vhs-musterstadt" in a["href"]] == []
     assert (html / "pdf/vhs-leipziger-land.pdf").is_file()
     assert (html / "institutions/vhs-leipziger-land/anforderungen/e1.html").is_file()
     assert "Volkshochschule Musterstadt" not in (html / "handbook/index.html").read_text(encoding="utf-8")
 
 
-OTHER_CATALOG = """[katalog]
-kuerzel = "LQX"
-name = "Lernorientiert (Beispiel)"
-version = "2"
-
-[katalog.gliederung]
-schwerpunkt = ["Organisation", "Lernen"]
-
-[[bereich]]
-kennung = "QB1"
-titel = "Leitbild"
-schwerpunkt = "Organisation"
-
-[[bereich.anforderung]]
-nummer = "QB1.1"
-titel = "Leitbild beschlossen"
-text = "Die Organisation hat ein beschlossenes Leitbild."
-
-[[bereich]]
-kennung = "QB2"
-titel = "Lehr-Lern-Prozess"
-schwerpunkt = "Lernen"
-
-[[bereich.anforderung]]
-nummer = "QB2.1"
-titel = "Lernende beraten"
-text = "Lernende werden vor Kursbeginn beraten."
-"""
-
-
 def test_network_without_regions_and_another_classification_builds_warning_free(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """One group instead of regions, areas classified by "schwerpunkt" instead of "ebene"."""
+    """The guide's example "Einen anderen Standard verwenden": one group, areas by "schwerpunkt"."""
+    catalog, network = guide_blocks("anderer-standard.md", "toml")
     src = tmp_path / "verbund"
     (src / "katalog").mkdir(parents=True)
-    (src / "katalog/lqx-2.toml").write_text(OTHER_CATALOG, encoding="utf-8")
-    (src / "netzwerk.toml").write_text('name = "Verbund ohne Regionen"\nrotation = ["V1"]\n', encoding="utf-8")
+    (src / "katalog/lqx-2.toml").write_text(catalog, encoding="utf-8")
+    (src / "netzwerk.toml").write_text(network, encoding="utf-8")
     conf = (REPO / "tests/roots/test-basic/conf.py").read_text(encoding="utf-8")
     (src / "conf.py").write_text(f"import sys\nsys.path.insert(0, {str(REPO / 'ext')!r})\n{conf}", encoding="utf-8")
     (src / "index.md").write_text(
@@ -249,11 +259,10 @@ def test_network_without_regions_and_another_classification_builds_warning_free(
     )
     (src / "institutions").mkdir()
     (src / "institutions/index.md").write_text("# Einrichtungen\n\n```{qm-regionen}\n```\n", encoding="utf-8")
-    for folder, code in (("bildungshaus-a", "V1"), ("bildungshaus-b", "V2")):
-        assert run(src, "einrichtung", folder, "--name", f"Bildungshaus {code}", "--kuerzel", code) == 0
-    assert (src / "netzwerk.toml").read_text(encoding="utf-8") == (
-        'name = "Verbund ohne Regionen"\nrotation = ["V1", "V2"]\n'
-    )
+    example = guide_command("anderer-standard.md", "python3 noxfile.py -s neu -- einrichtung")
+    assert run(src, *example) == 0
+    assert run(src, "einrichtung", "bildungshaus-b", "--name", "Bildungshaus V2", "--kuerzel", "V2") == 0
+    assert (src / "netzwerk.toml").read_text(encoding="utf-8") == network.replace('["V1"]', '["V1", "V2"]')
     assert run(src, "einrichtung", "bildungshaus-c", "--name", "C", "--kuerzel", "V3", "--region", "nord") == 2
     assert "Das Netzwerk hat keine Regionalnetzwerke" in capsys.readouterr().err
     warning = StringIO()
@@ -267,3 +276,4 @@ def test_network_without_regions_and_another_classification_builds_warning_free(
     assert "Schwerpunkt" in heads and "Ebene" not in heads
     assert "Lernen" in text_of(overview.select_one("table"))
     assert (html / "institutions/bildungshaus-b/anforderungen/qb2.html").is_file()
+    assert "Qualitätshandbuch im Verbund" in text_of(soup(html / "index.html").find("title"))

@@ -38,6 +38,7 @@ from .compat.incremental import setup_incremental
 from .compat.search import setup_search
 from .compat.speedups import setup_speedups
 from .compat.theme_texts import setup_theme_texts
+from .learning.directives import setup_learning
 from .model import config as handbook_config
 from .model.context import handbook_context
 from .model.metamodel import load_metamodel, needs_config
@@ -50,10 +51,12 @@ from .site.catalog_pages import generate_catalog_pages
 from .site.dependencies import setup_dependencies
 from .site.doccontrol import setup_doccontrol
 from .site.entry import setup_site
+from .site.identity import setup_identity
 from .site.navigation import setup_navigation
 from .site.need_display import setup_need_display
 from .site.overview import setup_overview
 from .site.regions import setup_regions
+from .site.register import setup_register
 from .site.stale_outputs import setup_stale_outputs
 from .site.theme_i18n import setup_theme_i18n
 from .state import setup_state
@@ -106,11 +109,14 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_theme_i18n(app)
     setup_pdf(app)
     setup_reports(app)
+    setup_learning(app)
     setup_validate(app)
     setup_suspect(app)
     setup_navigation(app)
     setup_regions(app)
     setup_stale_outputs(app)
+    setup_identity(app)
+    setup_register(app)
     setup_incremental(app)
     setup_page_notes(app)
     setup_publish(app)

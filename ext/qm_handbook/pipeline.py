@@ -34,6 +34,9 @@ constant                      value  why
 ``GENERATE_REGION_PAGES``       901  gets the context itself (no need to follow
                                      ``LOAD_DATA``); must run before ``SCAN_PAGES``,
                                      which checks the region pages it writes
+``APPLY_IDENTITY``              905  needs the context (the network file): sets the
+                                     project name and site title before the builder
+                                     is created
 ``KNOWN_NAMES``                 910  after sphinx-needs registered one directive per
                                      need type (the "did you mean" hints list them)
 ``SCAN_PAGES``                  950  last: checks every page file, so the generated
@@ -86,6 +89,7 @@ CHECK_CONFIG = 2
 APPLY_NEEDS_CONFIG = 5
 LOAD_DATA = 900
 GENERATE_REGION_PAGES = 901
+APPLY_IDENTITY = 905
 KNOWN_NAMES = 910
 SCAN_PAGES = 950
 

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from .checks.validate import Suspect
     from .compat.incremental import NeedPrint
     from .compat.logfilters import WarningCounter
+    from .learning.network_result import LearningResult
     from .model.context import HandbookContext
     from .publish.security import SecurityPolicy
     from .publish.visibility import VisibilityIndex
@@ -87,6 +88,8 @@ class WritePhase:
     page_controls: dict[str, PageControl] | None = None
     #: the one coverage result, see :func:`.reports.result.get_result`
     result: CoverageResult | None = None
+    #: meetings, rotation, agreements, peer reviews, see :func:`.learning.directives.get_learning`
+    learning: LearningResult | None = None
     #: internal pages and items, see :func:`.publish.profile.get_visibility`
     visibility: VisibilityIndex | None = None
     #: output paths of the internal pages (for the builder of this build), see ``publish.profile``

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from tools.toml_text import to_toml
 
+from qm_handbook.learning.rotation import load_rotation
 from qm_handbook.model import shapes
 from qm_handbook.model.catalog import load_catalog
 from qm_handbook.model.institutions import load_institution, load_network
@@ -34,6 +35,7 @@ WRONG: dict[Any, tuple[object, str]] = {
     dt.date: (20261231, "ein Datum"),
     list[str]: ("Senioren", "eine Liste von Texten"),
     dict[str, list[str]]: ("x", "eine Tabelle"),
+    list[int]: ("3", "eine Liste von Zahlen"),
 }
 
 
@@ -71,7 +73,7 @@ def _load(file: str, path: Path) -> list[Any]:
     if file.endswith("einrichtung.toml"):
         return load_institution(path, {"nord"})[1]
     if file == "netzwerk.toml":
-        return load_network(path)[1] + load_policy(path)[1]
+        return load_network(path)[1] + load_policy(path)[1] + load_rotation(path)[1]
     return load_catalog(path, MODEL)[1]
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from .input_codes import INPUT_CODES
+from .network_codes import NETWORK_CODES
 
 Severity = Literal["error", "warning"]
 
@@ -371,6 +372,7 @@ CODES: dict[str, Code] = {
         ),
         # ---- publishing (publish/) ---------------------------------------------------
         *(_code(*spec) for spec in _PUBLISH_CODES),
+        *(_code(name, "error" if sev == "error" else "warning", desc, ex) for name, sev, desc, ex in NETWORK_CODES),
         _code(
             "empty_page",
             "error",

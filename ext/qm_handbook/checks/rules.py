@@ -29,6 +29,7 @@ from ..model.labels import parse_date
 from ..model.metamodel import LinkDef, Metamodel, TypeDef
 from .diagnostics import Problem, suggest
 from .need_index import DroppedNeed, NeedDict, NeedIndex, build_index, is_empty, link_targets, problem, where
+from .network_checks import check_codes
 from .references import check_need_references, reference_fields
 from .statements import check_statements
 
@@ -356,4 +357,5 @@ def check_all(
         yield from check_fields(need, ctx.model)
         yield from check_need_references(need, ctx, refs)
         yield from check_links(need, index, ctx)
+        yield from check_codes(need, ctx)
     yield from check_statements(index, ctx, reasons)

@@ -194,7 +194,9 @@ def _stand(new: NewInstitution) -> str:
         f"## Dashboard\n\n{FENCE}{{qm-dashboard}}\n{FENCE}\n\n"
         f"## Lücken\n\n{FENCE}{{qm-luecken}}\n{FENCE}\n\n"
         f"## Offene Maßnahmen\n\n{FENCE}{{qm-massnahmenplan}}\n:offen:\n{FENCE}\n\n"
-        f"## Auditansicht\n\n{FENCE}{{qm-auditansicht}}\n{FENCE}\n"
+        f"## Auditansicht\n\n{FENCE}{{qm-auditansicht}}\n{FENCE}\n\n"
+        "## Dokumentenübersicht\n\nAlle Seiten dieses Handbuchs mit Fassung, Status, Freigabe und nächster "
+        f"Prüfung; überfällige Prüfungen sind markiert.\n\n{FENCE}{{qm-dokumente}}\n{FENCE}\n"
     )
 
 

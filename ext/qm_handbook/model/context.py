@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..checks.diagnostics import Problem
 from ..checks.reporting import log_problems
+from ..learning.rotation import RotationData, load_rotation, rotation_problems
 from ..state import get_state, state_of
 from .catalog import Catalog, Requirement, load_catalogs
 from .config import get_config, resolve_as_of
@@ -42,6 +43,8 @@ class HandbookContext:
     by_code: dict[str, Institution] = field(default_factory=dict)
     by_slug: dict[str, Institution] = field(default_factory=dict)
     requirements: dict[str, tuple[Catalog, Requirement]] = field(default_factory=dict)
+    #: hosting rotation groups, pauses, swaps and skips (``netzwerk.toml``)
+    rotation: RotationData = field(default_factory=lambda: RotationData(groups=(), changes=()))
 
     def __post_init__(self) -> None:
         self.by_code = {i.code: i for i in self.institutions}
@@ -74,10 +77,13 @@ def load_context(app: Sphinx) -> HandbookContext:
     catalogs, found = load_catalogs(srcdir / cfg.catalog_dir, model)
     problems += found
     network: Network | None = None
+    rotation = RotationData(groups=(), changes=())
     network_path = srcdir / cfg.network_file
     if network_path.exists():
         with processing(network_path):
             network, found = load_network(network_path)
+        problems += found
+        rotation, found = load_rotation(network_path)
         problems += found
     regions = {r.code for r in network.regions} if network else set()
     institutions, found = load_institutions(srcdir / cfg.institutions_dir, regions)
@@ -112,6 +118,9 @@ def load_context(app: Sphinx) -> HandbookContext:
     catalogs = {key: c for key, c in catalogs.items() if c.path not in outside}
     institutions = [i for i in institutions if i.path not in outside]
     network = None if network_path in outside else network
+    if network is None:
+        rotation = RotationData(groups=(), changes=())
+    problems += rotation_problems(rotation, [i.code for i in institutions], network_path)
     try:
         as_of = resolve_as_of(cfg.as_of)
     except ValueError as exc:
@@ -126,6 +135,7 @@ def load_context(app: Sphinx) -> HandbookContext:
         institutions_dir=cfg.institutions_dir.strip("/"),
         as_of=as_of,
         problems=problems,
+        rotation=rotation,
     )
 
 

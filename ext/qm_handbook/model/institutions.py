@@ -50,6 +50,10 @@ class Network:
     regions: tuple[Region, ...]
     #: Hosting rotation of a network without regions (one group).
     rotation: tuple[str, ...] = ()
+    #: Title of the website (``titel``); empty: derived from the name.
+    title: str = ""
+    #: Who publishes the handbook (``herausgeber``); empty: the network.
+    publisher: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -171,10 +175,11 @@ def load_network(path: Path) -> tuple[Network | None, list[Problem]]:
     src = TomlFile(path)
     if not src.ok:
         return None, src.problems
-    src.check_keys(src.data, {"name", "kurzbeschreibung", "gegruendet", "region", "rotation", "sicherheit"})
+    allowed = {"name", "titel", "herausgeber", "kurzbeschreibung", "gegruendet", "region", "rotation", "sicherheit"}
+    src.check_keys(src.data, allowed | {"rotation_pausen", "rotation_aenderung"})
     regions = []
     for raw in src.tables(src.data, "region"):
-        src.check_keys(raw, {"kuerzel", "name", "fiktiv", "rotation"}, "region")
+        src.check_keys(raw, {"kuerzel", "name", "fiktiv", "rotation", "pausen"}, "region")
         code = src.text_value(raw, "kuerzel", required=True, where="region")
         start = src.line("kuerzel", code) or 1
         code = src.safe_name(code, "Das Regionskürzel", "kuerzel")
@@ -193,6 +198,8 @@ def load_network(path: Path) -> tuple[Network | None, list[Problem]]:
         founded=src.text_value(src.data, "gegruendet"),
         regions=tuple(regions),
         rotation=src.list_value(src.data, "rotation"),
+        title=src.text_value(src.data, "titel"),
+        publisher=src.text_value(src.data, "herausgeber"),
     )
     return network, src.problems
 

@@ -16,7 +16,8 @@ from typing import Any, Literal
 
 METAMODEL_FILE = Path(__file__).with_name("metamodel.toml")
 
-FieldKind = Literal["text", "date", "choice"]
+#: ``codes``: comma-separated short codes of institutions.
+FieldKind = Literal["text", "date", "choice", "codes"]
 Scope = Literal["catalog", "institution", "network"]
 
 #: Pattern every need ID must match: upper-case letters, digits and underscores,
@@ -83,6 +84,11 @@ class TypeDef:
     #: Page new entries are appended to (institution: relative to its folder; network:
     #: relative to the source folder; ending in ``/``: a new page per entry there).
     page: str = ""
+    #: A field of kind ``codes``: the need counts as a measure of each institution it
+    #: names (shared action items, peer-review findings); empty for other types.
+    measure_for: str = ""
+    #: The measure source (``massnahmenquelle``) such a measure shows.
+    measure_source: str = ""
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -103,6 +109,8 @@ class ReportRules:
     finding_closed: tuple[str, ...] = ()
     finding_needs_measure: tuple[str, ...] = ()
     weights: dict[str, float] = field(default_factory=dict)
+    #: phase of the quality development cycle → massnahmenstatus values, in cycle order
+    cycle_phases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -184,6 +192,12 @@ def parse_metamodel(data: dict[str, Any], source: Path = METAMODEL_FILE) -> Meta
         visibility = str(spec.get("visibility", "öffentlich"))
         if visibility not in vocabularies.get("sichtbarkeit", ("öffentlich", "intern")):
             raise MetamodelError(f"type {name!r}: visibility {visibility!r} not in vocabulary 'sichtbarkeit'")
+        measure_for = str(spec.get("measure_for", ""))
+        if measure_for and (measure_for not in _tuple(spec.get("required")) or fields[measure_for].kind != "codes"):
+            raise MetamodelError(f"type {name!r}: measure_for must name a required field of kind 'codes'")
+        measure_source = str(spec.get("measure_source", ""))
+        if measure_for and measure_source not in vocabularies.get("massnahmenquelle", ()):
+            raise MetamodelError(f"type {name!r}: measure_source {measure_source!r} not in massnahmenquelle")
         types[name] = TypeDef(
             name=name,
             title=spec["title"],
@@ -197,6 +211,8 @@ def parse_metamodel(data: dict[str, Any], source: Path = METAMODEL_FILE) -> Meta
             visibility=visibility,
             id_prefix=str(spec.get("id_prefix", "")),
             page=str(spec.get("page", "")),
+            measure_for=measure_for,
+            measure_source=measure_source,
         )
     links: dict[str, LinkDef] = {}
     for name, spec in data.get("links", {}).items():
@@ -273,7 +289,17 @@ def _report_rules(spec: dict[str, Any], vocabularies: dict[str, tuple[str, ...]]
         finding_closed=_tuple(spec.get("finding_closed")),
         finding_needs_measure=_tuple(spec.get("finding_needs_measure")),
         weights={str(k): float(v) for k, v in spec.get("weights", {}).items()},
+        cycle_phases=_cycle_phases(spec.get("cycle_phases", {}), vocabularies.get("massnahmenstatus", ())),
     )
+
+
+def _cycle_phases(spec: dict[str, Any], statuses: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Check that the phases cover every measure status exactly once."""
+    phases = {str(k): _tuple(v) for k, v in spec.items()}
+    listed = [s for values in phases.values() for s in values]
+    if phases and sorted(listed) != sorted(statuses):
+        raise MetamodelError(f"reports.cycle_phases must list every massnahmenstatus once: {listed}")
+    return phases
 
 
 @cache

@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 
+#: German names of the field kinds of ``metamodel.toml``.
+FIELD_KINDS = {"text": "Text", "date": "Datum (JJJJ-MM-TT)", "choice": "Auswahl", "codes": "Kürzel von Einrichtungen"}
+
+
 def _table(header: list[str], rows: list[list[str]], widths: list[int]) -> nodes.table:
     table = nodes.table(classes=["qm-referenz"])
     group = nodes.tgroup(cols=len(header))
@@ -79,7 +83,12 @@ def model_tables(model: Metamodel) -> list[nodes.Node]:
             [
                 f.name,
                 f.label,
-                {"text": "Text", "date": "Datum (JJJJ-MM-TT)", "choice": "Auswahl"}[f.kind],
+                {
+                    "text": "Text",
+                    "date": "Datum (JJJJ-MM-TT)",
+                    "choice": "Auswahl",
+                    "codes": "Kürzel von Einrichtungen",
+                }[f.kind],
                 " | ".join(f.vocabulary) or "–",
             ]
             for f in model.fields.values()

@@ -89,6 +89,22 @@ class RegionTable(TypedDict):
     fiktiv: NotRequired[bool]
     #: institution codes in their hosting order
     rotation: NotRequired[list[str]]
+    #: quarters (1–4) in which the region does not meet (e.g. 3: joint workshop)
+    pausen: NotRequired[list[int]]
+
+
+class RotationChangeTable(TypedDict):
+    """One ``[[rotation_aenderung]]``: a swap or skip in a hosting rotation."""
+
+    #: first quarter it applies to, ``JJJJ-Q``
+    quartal: str
+    #: "tausch" or "aussetzen"
+    art: str
+    gastgeber: str
+    #: the other host of a swap
+    mit: NotRequired[str]
+    #: rotation group (region code or "gesamt"); optional with one group
+    verbund: NotRequired[str]
 
 
 class AllowedHtmlTable(TypedDict):
@@ -110,11 +126,18 @@ class NetworkFile(TypedDict, total=False):
     """``handbook/netzwerk.toml``: the network and its regional networks."""
 
     name: Required[str]
+    #: title of the website (default: "Qualitätshandbuch <name>")
+    titel: str
+    #: who publishes the handbook (author and copyright; default: the network's name)
+    herausgeber: str
     kurzbeschreibung: str
     gegruendet: str
     region: list[RegionTable]
-    #: hosting rotation of a network without regions
+    #: hosting rotation of a network without regions (or of network-wide meetings)
     rotation: list[str]
+    #: quarters (1–4) in which the network-wide group does not meet
+    rotation_pausen: list[int]
+    rotation_aenderung: list[RotationChangeTable]
     sicherheit: SecurityTable
 
 

@@ -92,6 +92,8 @@ def metrics(result: CoverageResult) -> dict[str, Any]:
                         "need_id": g.need_id,
                         "docname": g.docname,
                         "date": _date(g.date),
+                        "requirement": g.requirement,
+                        "partners": [c for c in result.implemented_by.get(g.requirement, ()) if c != member.code],
                     }
                     for g in member.gaps
                 ],

@@ -95,6 +95,12 @@ def control_line(control: PageControl) -> nodes.container:
         parts.append(control.visibility)
     box = nodes.container(classes=["qm-lenkung", f"qm-seitenstatus-{css_token(control.status or 'ohne')}"])
     box += nodes.paragraph(text=" · ".join(parts))
+    if control.status == "Entwurf":
+        note = nodes.container(classes=["qm-entwurf-hinweis"])
+        note += nodes.paragraph(
+            text="Entwurf: Diese Seite ist noch nicht freigegeben; ihr Inhalt kann sich noch ändern."
+        )
+        box += note
     return box
 
 

@@ -10,6 +10,9 @@ compares: for every page listed before but gone now, its page file and its copy 
 after an entry of the previous manifest are ever deleted, nothing else in the output
 folder is touched, so this works the same for any output folder (profiles, PDF
 folder) and after a fresh build (``-E``).
+
+When pages were added or removed, every page is written again (not read again):
+the navigation of each page lists the institutions, so it must follow too.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from ..state import get_state
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
 
 MANIFEST = ".qm-ausgabe.json"
 _LOG = logging.getLogger(__name__)
@@ -90,6 +94,27 @@ def remove_stale_outputs(app: Sphinx, exception: BaseException | None) -> None:
     )
 
 
+def note_added_or_removed(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Remember whether pages came or went (then every page's navigation changes)."""
+    app.qm_pages_came_or_went = bool(added or removed)  # type: ignore[attr-defined]
+    return []
+
+
+def rewrite_all_when_pages_came_or_went(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Write every page again (without reading it) when pages were added or removed.
+
+    Sphinx writes only the pages it read; the sidebar of every other page would still
+    list a removed institution (or miss a new one).
+    """
+    if getattr(app, "qm_pages_came_or_went", False):
+        return sorted(env.found_docs)
+    return []
+
+
 def setup_stale_outputs(app: Sphinx) -> None:
     """Clean up after every successful build."""
+    app.connect("env-get-outdated", note_added_or_removed)
+    app.connect("env-get-updated", rewrite_all_when_pages_came_or_went)
     app.connect("build-finished", remove_stale_outputs)
