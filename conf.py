@@ -9,9 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent / "ext"))
 
-project = "Qualitätshandbuch Netzwerk Leipziger Land"
-author = "Netzwerkverbund (Demo)"
-copyright = "2026, Netzwerkverbund (Demo)"
+# Project name, site title, author and copyright come from handbook/netzwerk.toml.
 version = release = "2026.1"
 language = "de"
 
@@ -21,7 +19,6 @@ include_patterns = ["handbook/**", "institutions/**"]
 exclude_patterns = ["**/README.md"]
 
 html_theme = "furo"
-html_title = "Qualitätshandbuch im Netzwerk"
 html_last_updated_fmt = None
 # The demo content is written as of this date; it makes every report reproducible.
 handbook_as_of = "2026-11-27"

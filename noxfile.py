@@ -6,24 +6,31 @@ When nox is missing, this file creates a project-local environment ``.venv-nox/`
 with the pinned nox and uv, and re-runs itself there. Every session installs its
 packages from ``constraints.txt`` (exact versions) into its own environment.
 
-    python3 noxfile.py -s build     # website and PDFs of the demo network
+    python3 noxfile.py -s build     # internal site with PDFs and the public site of the demo network
+    python3 noxfile.py -s oeffentlich   # the public site only (publishing pipeline)
+    python3 noxfile.py -s intern    # the internal site only, without PDFs (publishing pipeline)
     python3 noxfile.py -s pdf -- vhs-leipziger-land   # one institution's PDF (none: all + network)
     python3 noxfile.py -s tests     # the whole test suite
     python3 noxfile.py -s check     # fast check of all sources, no HTML (summary per code)
     python3 noxfile.py -s bestaetigen -- W1_DQE_E1_1   # re-confirm statements after a catalog change
+    python3 noxfile.py -s neu -- einrichtung vhs-x --name "VHS X" --kuerzel W5 --region west
     python3 noxfile.py -s preview   # live preview while editing
     python3 noxfile.py -s lint      # ruff and mypy
     python3 noxfile.py -s report    # readiness and gaps in the terminal (thresholds for CI)
     python3 noxfile.py -s lock      # regenerate constraints.txt
     python3 noxfile.py -s bench     # benchmark synthetic networks (-- 8 32 130 --strictdoc)
+    python3 noxfile.py -s frisch    # the README's two commands on a bare Debian root (root, debootstrap)
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
+import time
 import venv
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -72,25 +79,73 @@ def _install(session: nox.Session, *groups: str) -> None:
     session.install("-c", str(CONSTRAINTS), *requirements)
 
 
+def _guard(func: Callable[[nox.Session], None]) -> Callable[[nox.Session], None]:
+    """A session that fails unexpectedly ends with a German message and exit code 1, never a traceback."""
+
+    @functools.wraps(func)
+    def run(session: nox.Session) -> None:
+        try:
+            func(session)
+        except Exception as exc:
+            if type(exc).__module__.split(".")[0] == "nox":
+                raise  # nox's own failures (a command failed, session.error) are already reported
+            session.error(
+                f"Unerwarteter Fehler in der Sitzung „{func.__name__}“ ({type(exc).__name__}: {exc}). "
+                "Das ist ein Programmfehler; bitte melden Sie ihn mit dieser Meldung der Betreuung des Handbuchs."
+            )
+
+    return run
+
+
+#: sphinx-build through the handbook's runner: an unexpected error becomes a German message.
+SPHINX_BUILD = ("python", "-m", "qm_handbook.commands.guard")
+EXT_PATH = {"PYTHONPATH": str(ROOT / "ext")}
+
+
 def _sphinx_build(session: nox.Session, builder: str, outdir: Path, *extra: str) -> None:
     session.run(
-        "sphinx-build", "-b", builder, "-W", "--keep-going", "-n", "-q",
-        "-d", str(BUILD_DIR / "doctrees"), *extra, str(ROOT), str(outdir),
+        *SPHINX_BUILD, "-b", builder, "-W", "--keep-going", "-n", "-q",
+        "-d", str(BUILD_DIR / "doctrees"), *extra, str(ROOT), str(outdir), env=EXT_PATH,
     )  # fmt: skip
 
 
+#: The two profiles of the main build (see handbook/mitarbeit/veroeffentlichen.md).
+INTERNAL_DIR = BUILD_DIR / "intern"
+PUBLIC_DIR = BUILD_DIR / "oeffentlich"
+
+
 @nox.session
+@_guard
 def build(session: nox.Session) -> None:
-    """Build the demo network: the website, then every institution's PDF (warnings are errors)."""
+    """Build both profiles: internal site with PDFs, then the public site (leak-checked)."""
     _install(session, "docs", "pdf")
-    html = BUILD_DIR / "html"
-    _sphinx_build(session, "html", html, *session.posargs)
+    _sphinx_build(session, "html", INTERNAL_DIR, *session.posargs)
     _build_pdfs(session, [])
-    session.log(f"Website: {html / 'index.html'}")
-    session.log(f"Need-Daten: {html / 'needs.json'}")
+    # Same doctree folder: the public profile only writes, it reads nothing again.
+    _sphinx_build(session, "html", PUBLIC_DIR, "-D", "handbook_profil=oeffentlich", *session.posargs)
+    session.log(f"Interne Website (mit PDFs, nicht veröffentlichen): {INTERNAL_DIR / 'index.html'}")
+    session.log(f"Öffentliche Website (auf Interna geprüft): {PUBLIC_DIR / 'index.html'}")
+    session.log(f"Need-Daten: {INTERNAL_DIR / 'needs.json'} (intern), {PUBLIC_DIR / 'needs.json'} (öffentlich)")
 
 
 @nox.session(default=False)
+def intern(session: nox.Session) -> None:
+    """Only the internal website, without PDFs (publishing pipeline: a protected artifact)."""
+    _install(session, "docs")
+    _sphinx_build(session, "html", INTERNAL_DIR, *session.posargs)
+    session.log(f"Interne Website (nicht veröffentlichen): {INTERNAL_DIR / 'index.html'}")
+
+
+@nox.session(default=False)
+def oeffentlich(session: nox.Session) -> None:
+    """Only the public site (for the publishing pipeline; internal pages and items left out)."""
+    _install(session, "docs")
+    _sphinx_build(session, "html", PUBLIC_DIR, "-D", "handbook_profil=oeffentlich", *session.posargs)
+    session.log(f"Öffentliche Website: {PUBLIC_DIR / 'index.html'}")
+
+
+@nox.session(default=False)
+@_guard
 def pdf(session: nox.Session) -> None:
     """PDFs for certification: `-- <slug> ...` for some institutions; without: all and the network."""
     _install(session, "docs", "pdf")
@@ -99,15 +154,19 @@ def pdf(session: nox.Session) -> None:
 
 def _build_pdfs(session: nox.Session, slugs: list[str]) -> None:
     # Same doctree folder as the website: pages already read there are not read again.
-    outdir = BUILD_DIR / "html" / "pdf"
+    # The PDFs belong to the internal profile only (they hold internal pages and items).
+    outdir = INTERNAL_DIR / "pdf"
     selection = f"handbook_pdf_select={','.join(slugs)}"
+    started = time.time()
     _sphinx_build(session, "qmpdf", outdir, "-D", selection, "-D", "handbook_pdf_jobs=auto")
-    for slug in slugs or ["*"]:
+    for slug in slugs or ["*"]:  # only what this build wrote, never an old file left in the folder
         for path in sorted(outdir.glob(f"{slug}.pdf")):
-            session.log(f"PDF: {path}")
+            if path.stat().st_mtime >= started - 1:
+                session.log(f"PDF: {path}")
 
 
 @nox.session
+@_guard
 def tests(session: nox.Session) -> None:
     """Run the whole test suite: style and type checks, then pytest (units, test roots, demo builds)."""
     _install(session, "docs", "test", "lint", "pdf")
@@ -117,6 +176,7 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+@_guard
 def check(session: nox.Session) -> None:
     """Check all sources without writing HTML; German summary per warning code."""
     import json
@@ -125,14 +185,17 @@ def check(session: nox.Session) -> None:
     report = BUILD_DIR / "pruefung.json"
     report.unlink(missing_ok=True)
     session.run(
-        "sphinx-build", "-b", "dummy", "-E", "-W", "--keep-going", "-n", "-q",
+        *SPHINX_BUILD, "-b", "dummy", "-E", "-W", "--keep-going", "-n", "-q",
         "-d", str(BUILD_DIR / "doctrees-check"), "-D", f"handbook_check_report={report}",
         *session.posargs, str(ROOT), str(BUILD_DIR / "check"),
-        success_codes=[0, 1, 2],
+        success_codes=[0, 1, 2], env=EXT_PATH,
     )  # fmt: skip
     if not report.exists():
         session.error("Die Prüfung ist abgebrochen, bevor sie eine Zusammenfassung schreiben konnte.")
-    summary = json.loads(report.read_text(encoding="utf-8"))
+    try:
+        summary = json.loads(report.read_text(encoding="utf-8"))
+    except ValueError:
+        session.error(f"Die Zusammenfassung {report} ist beschädigt; starten Sie die Prüfung erneut.")
     if summary["by_code"]:
         session.log("Zusammenfassung der Prüfung (Meldungen je Code):")
         for name, count in summary["by_code"].items():
@@ -144,6 +207,7 @@ def check(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+@_guard
 def bestaetigen(session: nox.Session) -> None:
     """Re-confirm statements against the current requirement text (IDs, --einrichtung X or --alle)."""
     _install(session, "docs")
@@ -152,6 +216,16 @@ def bestaetigen(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+@_guard
+def neu(session: nox.Session) -> None:
+    """Scaffold: `-- einrichtung <ordner> --name … --kuerzel …` or `-- nachweis|massnahme|… <Kürzel> "Titel"`."""
+    _install(session, "docs")
+    session.run("python", "-m", "qm_handbook.commands.neu", "--quelle", str(ROOT), *session.posargs,
+                env={"PYTHONPATH": str(ROOT / "ext")})  # fmt: skip
+
+
+@nox.session(default=False)
+@_guard
 def preview(session: nox.Session) -> None:
     """Live preview at http://127.0.0.1:8000 while editing pages."""
     _install(session, "docs", "preview")
@@ -162,6 +236,7 @@ def preview(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+@_guard
 def lint(session: nox.Session) -> None:
     """Style and type checks of the extension and tests."""
     _install(session, "lint", "docs", "test", "pdf")
@@ -176,6 +251,7 @@ def _lint(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+@_guard
 def report(session: nox.Session) -> None:
     """Readiness and gaps per institution in the terminal; thresholds fail the session.
 
@@ -189,6 +265,7 @@ def report(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+@_guard
 def bench(session: nox.Session) -> None:
     """Benchmark synthetic networks (default 8, 32, 130 institutions); table into the docs.
 
@@ -196,7 +273,7 @@ def bench(session: nox.Session) -> None:
     its own environment ``.nox/bench-strictdoc`` from constraints-bench.txt) and writes the
     side-by-side table; ``--auch-jobs 1`` adds full builds with ``-j 1``.
     """
-    _install(session, "docs")
+    _install(session, "docs", "pdf")
     args = list(session.posargs)
     if "--strictdoc" in args:
         args[args.index("--strictdoc")] = f"--strictdoc={_strictdoc_env(session)}"
@@ -226,7 +303,15 @@ def _strictdoc_env(session: nox.Session) -> Path:
     return env / "bin" / "strictdoc"
 
 
+@nox.session(venv_backend="none", default=False)
+@_guard
+def frisch(session: nox.Session) -> None:
+    """Run the README's two commands in a bare Debian root made with debootstrap (needs root)."""
+    session.run(sys.executable, str(ROOT / "tests" / "tools" / "fresh_machine.py"), *session.posargs)
+
+
 @nox.session(default=False)
+@_guard
 def lock(session: nox.Session) -> None:
     """Regenerate constraints.txt from the dependency groups in pyproject.toml."""
     session.install("-c", str(CONSTRAINTS), "uv")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from io import StringIO
@@ -13,6 +15,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from sphinx.application import Sphinx
+from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
 from sphinx.util.docutils import docutils_namespace
 
@@ -57,6 +60,19 @@ def html_app(src: Path, out: Path, warning: StringIO | None = None, **kwargs: An
     )
 
 
+@contextlib.contextmanager
+def built_copy(root: Path, workdir: Path) -> Iterator[SphinxTestApp]:
+    """An HTML build (fresh environment, all pages) of a copy of the test root ``root``."""
+    src = workdir / "src"
+    shutil.copytree(root, src)
+    app = SphinxTestApp("html", srcdir=src, freshenv=True)
+    try:
+        app.build(force_all=True)
+        yield app
+    finally:
+        app.cleanup()
+
+
 def soup(path: Path) -> BeautifulSoup:
     """Parse an HTML file."""
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
@@ -68,10 +84,18 @@ def text_of(element: Any) -> str:
 
 
 def need_card(page: BeautifulSoup, need_id: str) -> Any:
-    """The rendered card (a table element carrying the need ID) of one need."""
+    """The rendered card (the element carrying the need ID and the class ``qm-need``) of one need."""
     card = page.find(id=need_id)
     assert card is not None, need_id
-    return card if card.name == "table" else card.find_parent("table")
+    return card if "qm-need" in card.get("class", []) else card.find_parent(class_="qm-need")
+
+
+def card_field(card: Any, label: str) -> Any:
+    """The value (``dd``) of the field ``label`` on a need card (None when the card has none)."""
+    for name in card.select("dl.qm-need-felder > dt"):
+        if name.get_text().rstrip(":").strip() == label:
+            return name.find_next_sibling("dd")
+    return None
 
 
 def load_needs(outdir: Path) -> dict[str, dict[str, Any]]:

@@ -85,12 +85,26 @@ class Pdf:
         data: bytes = self.catalog["/Metadata"].get_object().get_data()
         return data.decode("utf-8")
 
+    def _xmp_value(self, name: str) -> str:
+        """A simple XMP property, written as attribute or as element."""
+        xmp = self.xmp()
+        found = re.search(rf'{name}="([^"]*)"', xmp) or re.search(rf"<{name}>([^<]*)</{name}>", xmp)
+        return found.group(1) if found else ""
+
     def pdfa(self) -> tuple[str, str]:
         """PDF/A part and conformance from the XMP metadata."""
-        xmp = self.xmp()
-        part = re.search(r'pdfaid:part="(\d)"', xmp)
-        conformance = re.search(r'pdfaid:conformance="([A-Z])"', xmp)
-        return (part.group(1) if part else "", conformance.group(1) if conformance else "")
+        return self._xmp_value("pdfaid:part"), self._xmp_value("pdfaid:conformance")
+
+    def pdfua(self) -> str:
+        """PDF/UA part from the XMP metadata."""
+        return self._xmp_value("pdfuaid:part")
+
+    def accessibility_errors(self) -> list[str]:
+        """Errors of the machine-checkable PDF/UA-1 subset (PyPI ``pdfua``)."""
+        from pdfua import Severity, validate
+
+        report = validate(str(self.path))
+        return [f"{f.rule_id}: {f.message}" for f in report.findings if f.severity is Severity.ERROR]
 
 
 def codes_mentioned(folder: Path, codes: list[str]) -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -69,5 +70,8 @@ def test_need_cards_use_german_labels_and_dates(app: SphinxTestApp) -> None:
     assert "Maßnahme: Ziele festlegen" in text
     assert "Fällig am: 31.03.2026" in text
     assert "Gültig bis: 31.03.2027" in text
-    assert "setzt um: MINI_E1_1" in text
+    # Links show the linked need's number and title (with date and status), not its raw ID.
+    assert "setzt um: E1.1 Leitbild vorhanden" in text
+    assert "verbessert durch: Ziele festlegen · Fällig am 31.03.2026 offen" in text
+    assert not re.search(r"(?<![A-Z0-9_])MINI_E1_1", text)
     assert "2026-03-31" not in text

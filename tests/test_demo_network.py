@@ -89,6 +89,9 @@ def test_each_need_type_renders_with_german_labels(demo: DemoBuild) -> None:
         "anforderung": ["Anforderung:", "Ebene:"],
         "pruefkriterium": ["Prüfkriterium:", "Prüfkriterium zu:"],
         "treffen": ["Netzwerktreffen:", "Datum:", "Gastgeber:", "behandelt:"],
+        "aufgabe": ["Aufgabe:", "Zuständig:", "Fällig am:", "beschlossen in:"],
+        "rueckmeldung": ["Kollegiale Rückmeldung:", "Für Einrichtung:", "Art des Befunds:"],
+        "vereinbarung": ["Vereinbarungsfassung:", "Fassung:", "Angenommen von:", "beschlossen in:"],
     }
     assert set(expected_labels) == set(MODEL.types)
     for type_name, labels in expected_labels.items():

@@ -7,6 +7,7 @@ environment. Every expectation is derived from the source files.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from qm_handbook.model.institutions import Institution, load_institutions
 from qm_handbook.model.metamodel import load_metamodel
 from qm_handbook.pdf._appendix import SECTIONS
 from qm_handbook.pdf._builder import pdf_workers
+from qm_handbook.pdf._syntax import string
 
 ROOT = Path(__file__).parent / "roots" / "test-pdf"
 
@@ -75,21 +77,27 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> PdfBuild:
     return PdfBuild(srcdir, html, html / "pdf", warnings, institutions, catalogs)
 
 
+def check_archival(pdf: Pdf, title: str) -> None:
+    """Metadata, PDF/A-2a and PDF/UA-1 in one file, tagged, accessible, fonts embedded."""
+    assert pdf.reader.metadata is not None
+    assert pdf.reader.metadata.title == title
+    assert str(pdf.catalog["/Lang"]).split("-")[0] == "de"
+    assert pdf.pdfa() == ("2", "A")
+    assert pdf.pdfua() == "1"
+    assert "/OutputIntents" in pdf.catalog  # PDF/A: sRGB output intent
+    assert bool(pdf.catalog["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in pdf.catalog
+    assert pdf.accessibility_errors() == []
+    fonts = pdf.fonts()
+    assert fonts and all(fonts.values()), fonts
+    assert pdf.outline()
+
+
 def check_institution_pdf(pdf: Pdf, inst: Institution, catalog: Catalog, others: list[str]) -> None:
     """Everything an institution PDF must satisfy, derived from its sources."""
     folder = inst.path.parent
     sources = sorted(folder.rglob("*.md"))
-    # Metadata: title, language, PDF/A-3b, tagged.
-    assert pdf.reader.metadata is not None
-    assert pdf.reader.metadata.title == f"Qualitätshandbuch {inst.name}"
-    assert pdf.catalog["/Lang"] == "de"
-    assert pdf.pdfa() == ("3", "B")
-    assert "/OutputIntents" in pdf.catalog  # PDF/A: sRGB output intent
-    assert bool(pdf.catalog["/MarkInfo"]["/Marked"])
-    assert "/StructTreeRoot" in pdf.catalog
-    # Fonts: every font program is embedded.
-    fonts = pdf.fonts()
-    assert fonts and all(fonts.values()), fonts
+    check_archival(pdf, f"Qualitätshandbuch {inst.name}")
     # Outline: front matter, every handbook page, the catalog areas, the appendix.
     titles = [t for _, t, _ in pdf.outline()]
     for expected in ["Dokumentenlenkung", "Inhalt", f"Anforderungskatalog {catalog.label}", "Anhang für das Audit"]:
@@ -116,7 +124,7 @@ def check_institution_pdf(pdf: Pdf, inst: Institution, catalog: Catalog, others:
     minimum = 3 + len(sources) + len(catalog.areas) + 1
     volume = sum(len(p.read_text(encoding="utf-8")) for p in sources) + len(str(catalog.path.read_text("utf-8")))
     assert minimum <= len(pdf.pages) <= minimum + volume // 600 + len(catalog.requirements())
-    # Contents and links inside the document work (WeasyPrint reports missing anchors).
+    # Contents and links inside the document work (Typst fails on a link without target).
     assert pdf.internal_links() >= len(sources) + len(catalog.requirements())
     assert re.search(rf"Seite 2 von {len(pdf.pages)}", pdf.pages[1])
 
@@ -124,7 +132,8 @@ def check_institution_pdf(pdf: Pdf, inst: Institution, catalog: Catalog, others:
 def test_small_root_builds_clean_pdfs(small: PdfBuild) -> None:
     assert small.warnings == ""
     expected = sorted([*(f"{i.slug}.pdf" for i in small.institutions), "netzwerk.pdf"])
-    assert sorted(p.name for p in small.pdfdir.iterdir()) == expected
+    # Hidden files are the build's own bookkeeping (e.g. the list of written outputs).
+    assert sorted(p.name for p in small.pdfdir.iterdir() if not p.name.startswith(".")) == expected
 
 
 def test_small_root_institution_pdfs(small: PdfBuild) -> None:
@@ -171,6 +180,7 @@ def test_report_views_on_own_pages_point_to_the_appendix(small: PdfBuild) -> Non
 
 def test_network_pdf_has_network_and_catalog_but_no_institution_pages(small: PdfBuild) -> None:
     pdf = Pdf(small.pdfdir / "netzwerk.pdf")
+    check_archival(pdf, "Netzwerkhandbuch Testnetz")
     titles = [t for _, t, _ in pdf.outline()]
     assert "Testnetz" in titles
     assert any(small.catalogs["MINI 1.0"].name in t for t in titles)
@@ -193,12 +203,14 @@ def test_unknown_institution_is_reported(small: PdfBuild, tmp_path: Path) -> Non
     assert not list((tmp_path / "pdf").glob("*.pdf"))
 
 
-def test_worker_processes_give_the_same_pdfs(small: PdfBuild, tmp_path: Path) -> None:
+def test_second_build_gives_byte_identical_pdfs(small: PdfBuild, tmp_path: Path) -> None:
+    """A fresh build (own doctrees, worker processes) writes exactly the same files."""
     warnings = _run(small.srcdir, tmp_path / "pdf", tmp_path / "doctrees", "qmpdf", handbook_pdf_jobs="2")
     assert warnings == ""
-    for path in sorted(small.pdfdir.glob("*.pdf")):
-        again = Pdf(tmp_path / "pdf" / path.name)
-        assert again.pages == Pdf(path).pages
+    first = sorted(small.pdfdir.glob("*.pdf"))
+    assert [p.name for p in first] == sorted(p.name for p in (tmp_path / "pdf").glob("*.pdf"))
+    for path in first:
+        assert (tmp_path / "pdf" / path.name).read_bytes() == path.read_bytes(), path.name
 
 
 @pytest.mark.parametrize(
@@ -214,16 +226,19 @@ def test_demo_institution_pdf(demo: DemoBuild) -> None:
     inst = next(i for i in institutions if i.slug == "vhs-leipziger-land")
     warnings = _run(REPO, demo.outdir / "pdf", demo.outdir.parent / "doctrees", "qmpdf", handbook_pdf_select=inst.slug)
     assert warnings == ""
-    assert [p.name for p in (demo.outdir / "pdf").iterdir()] == [f"{inst.slug}.pdf"]
+    assert [p.name for p in (demo.outdir / "pdf").iterdir() if not p.name.startswith(".")] == [f"{inst.slug}.pdf"]
     pdf = Pdf(demo.outdir / "pdf" / f"{inst.slug}.pdf")
     check_institution_pdf(pdf, inst, catalogs[inst.catalog], [i.code for i in institutions if i is not inst])
-    # The matrix spans pages; its header row is repeated on each of them.
+    # The area tables of the appendix span pages; a table cut by a page break repeats its header row,
+    # so every page of the section (also one that starts inside a table) shows the header.
     outline = pdf.outline()
-    start = next(i for i, (_, t, _) in enumerate(outline) if t == SECTIONS["matrix"])
+    start = next(i for i, (_, t, _) in enumerate(outline) if t == SECTIONS["aussagen"])
     first, last = outline[start][2], outline[start + 1][2]
     assert last > first
-    for page in pdf.pages[first : last + 1]:
-        assert "Anforderung Status Umsetzung Nachweise" in " ".join(page.split())
+    for page in pdf.pages[first:last]:
+        assert "Anforderung Umsetzung (Status) Nachweise (Gültigkeit)" in " ".join(page.split())
+    matrix = " ".join(pdf.text_from(SECTIONS["matrix"]).split())
+    assert "Anforderung Status Umsetzung Nachweise" in matrix
     # The key figures of the appendix are the ones on the institution's report page.
     appendix = " ".join(pdf.text_from(SECTIONS["ueberblick"]).split())
     figures = demo.page(f"institutions/{inst.slug}/stand").select("table.qm-kennzahlen tbody tr")
@@ -235,3 +250,54 @@ def test_demo_institution_pdf(demo: DemoBuild) -> None:
     assert link is not None
     page = demo.outdir / "institutions" / inst.slug / "index.html"
     assert (page.parent / link["href"]).resolve() == pdf.path.resolve()
+
+
+#: Strings of the hostile test page that must appear literally (Typst syntax, never evaluated).
+HOSTILE = [
+    'Zeichen #read("/etc/passwd") $x$ @x',
+    'Lesen: #read("/etc/passwd") und #import "/etc/hosts": * und #include "geheim.typ"',
+    "Mathe $a + b$ und Verweis @stand und Marke <label> und #let x = 1",
+    "Sterne * und Unterstriche frei: a_b_c, Backticks `roh` und Klammern [ ]] [ ( } {",
+    "= Zeile beginnt mit Gleichheitszeichen",
+    "Ende mit Backslash \\ und Tilde ~ und Schrägstrichen // kein Kommentar /* auch keiner",
+    '#read("/etc/passwd")',
+    "= Überschrift? $ @x <y> ]] `",
+]
+
+
+def test_hostile_text_appears_literally_and_runs_nothing(small: PdfBuild) -> None:
+    """Typst syntax on a page is printed as written; no file outside the compile folder is read."""
+    pdf = Pdf(small.pdfdir / "alpha.pdf")
+    # Soft hyphens and line breaks of the layout are not part of the text.
+    text = " ".join(pdf.text.replace("\u00ad\n", "").replace("\u00ad", "").split())
+    for expected in HOSTILE:
+        assert expected in text, expected
+    assert HOSTILE[0] in [t for _, t, _ in pdf.outline()]
+    passwd = Path("/etc/passwd")
+    if passwd.is_file():
+        first = passwd.read_text(encoding="utf-8", errors="replace").splitlines()[0]
+        assert first not in pdf.text
+    # Typst's root holds only the generated source, the template and copied images.
+    work = small.html.parent / "doctrees" / "qmpdf" / "alpha"
+    assert sorted(p.suffix for p in work.iterdir()) == [".svg", ".typ", ".typ"]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_string_literal_round_trip(text: str, tmp_path: Path) -> None:
+    """Typst reads back exactly the text that ``_syntax.string`` wrote (checked with Typst itself)."""
+    import typst
+
+    source = tmp_path / "probe.typ"
+    source.write_text(f"#metadata({string(text)}) <probe>\n", encoding="utf-8")
+    compiler = typst.Compiler(str(source), root=str(tmp_path), ignore_system_fonts=True)
+    value = compiler.query("<probe>", field="value", one=True, format="json")
+    assert json.loads(value) == text
+
+
+def test_long_ids_may_wrap_in_table_cells() -> None:
+    from qm_handbook.pdf._appendix import BREAK, breakable_id
+
+    long_id = "NETZ_AUF_2026_3_GEMEINSAM_3"
+    wrapped = breakable_id(long_id)
+    assert wrapped.count(BREAK) == long_id.count("_") and wrapped.replace(BREAK, "") == long_id
+    assert breakable_id("W1_DQE_E1_1") == "W1_DQE_E1_1"

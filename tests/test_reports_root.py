@@ -24,7 +24,6 @@ import csv
 import datetime as dt
 import io
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,7 @@ import pytest
 from openpyxl import load_workbook
 from sphinx.testing.util import SphinxTestApp
 
-from conftest import soup, text_of, warnings_of
+from conftest import built_copy, soup, text_of, warnings_of
 from qm_handbook.commands.cli import main
 
 ROOT = Path(__file__).parent / "roots" / "test-reports"
@@ -51,14 +50,8 @@ GAP_COUNTS_B1 = dict.fromkeys(GAP_COUNTS_A1, 0) | {"ohne_nachweis": 1, "nachweis
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SphinxTestApp]:
-    src = tmp_path_factory.mktemp("reports") / "src"
-    shutil.copytree(ROOT, src)
-    app = SphinxTestApp("html", srcdir=src, freshenv=True)
-    try:
-        app.build(force_all=True)
+    with built_copy(ROOT, tmp_path_factory.mktemp("reports")) as app:
         yield app
-    finally:
-        app.cleanup()
 
 
 def metrics_of(app: SphinxTestApp) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from .commands.cli import main
+from .commands.guard import run_guarded
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_guarded(main))

@@ -5,6 +5,14 @@ priority of Sphinx's own and of sphinx-needs' handlers). Handlers connected with
 priority run at 500 and need no particular order; every handler that does depend on
 an order uses one of the constants below, and the reason is written here, once.
 
+Data never flows through the order: a handler gets the context, the needs, the
+result and everything else through the build state's accessors (:mod:`.state`,
+:func:`.model.context.handbook_context`, :func:`.model.needs.resolved_needs`,
+:func:`.reports.result.get_result`), which load or compute on first use. What the
+priorities below guarantee is only what the accessors cannot: that files are on disk,
+that another extension has registered or resolved something, that a filter is
+installed before the first warning.
+
 ``config-inited`` (in this order):
 
 ============================  =====  ==================================================
@@ -14,34 +22,58 @@ constant                      value  why
                                      duplicate-ID capture must see every warning
 ``SWITCH_SPEEDUPS``               1  before anything runs sphinx-needs code: turns the
                                      speed-ups on or off (``handbook_speedups``)
+``CHECK_CONFIG``                  2  after the warning filters, before anything reads
+                                     a ``handbook_*`` value: wrong values are reported
+                                     and replaced by their defaults
 ``APPLY_NEEDS_CONFIG``            5  sphinx-needs reads its configuration from
                                      priority 10 on; the metamodel-derived values
                                      must be in place before that
 ``LOAD_DATA``                   900  after sphinx-needs and all other extensions are
-                                     configured: loads catalogs and profiles once and
-                                     generates the catalog pages (sets the context)
-``GENERATE_REGION_PAGES``       901  needs the context of ``LOAD_DATA``
-``KNOWN_NAMES``                 910  needs the context (metamodel types, fields,
-                                     links) and all registered directives
-``SCAN_PAGES``                  950  last: checks every page file (needs the context
-                                     and the generated catalog/region pages) and may
+                                     configured: generates the catalog pages (and
+                                     loads the context, on first use)
+``GENERATE_REGION_PAGES``       901  gets the context itself (no need to follow
+                                     ``LOAD_DATA``); must run before ``SCAN_PAGES``,
+                                     which checks the region pages it writes
+``APPLY_IDENTITY``              905  needs the context (the network file): sets the
+                                     project name and site title before the builder
+                                     is created
+``KNOWN_NAMES``                 910  after sphinx-needs registered one directive per
+                                     need type (the "did you mean" hints list them)
+``SCAN_PAGES``                  950  last: checks every page file, so the generated
+                                     catalog and region pages must be on disk; may
                                      exclude undecodable ones
 ============================  =====  ==================================================
 
 Other events:
 
 ============================  =====  ==================================================
+``LINK_STATE``                    1  ``builder-inited``: first; links the build state
+                                     (:mod:`.state`) to the environment just loaded, so
+                                     the per-page records of the last build come back
 ``RECHECK_FRESH_ENV``           100  ``builder-inited``: early, before reading; only
                                      then is it known whether ``-E`` was used
+``NEW_WRITE_PHASE``               1  ``env-updated``: first; reading is over, the
+                                     write-phase data of an earlier ``app.build()`` is
+                                     dropped before anything can compute it anew
 ``AFTER_SPHINX_COLLECTORS``     600  ``doctree-read``: after Sphinx's collectors (500)
                                      have stored the page metadata
 ``AFTER_NEEDS_RESOLVED``        600  ``write-started``: after sphinx-needs (500) has
                                      resolved and sealed all needs; checks and the
-                                     coverage result read the final needs
+                                     coverage result read the final needs; so does the
+                                     need cards' link index (also the search objects)
+``PUBLIC_PROFILE``              650  ``write-started``: after the coverage result
+                                     (600): the public profile redacts it and hides
+                                     internal pages before anything is written
+``BEFORE_NEED_CARDS``           400  ``doctree-resolved``: before sphinx-needs (500)
+                                     renders need cards: internal items are removed
 ``AFTER_NEED_CARDS``            800  ``doctree-resolved``: after sphinx-needs (500)
                                      has built the need cards whose dates we format
+``REDACT_OUTPUTS``              700  ``build-finished``: after sphinx-needs (500)
+                                     wrote needs.json; filters it and objects.inv
 ``WRITE_CHECK_REPORT``          900  ``build-finished``: after the other handlers, so
                                      the warning counts are complete
+``LEAK_CHECK``                  950  ``build-finished``: last writer done: scans
+                                     every public output file for internal items
 ============================  =====  ==================================================
 """
 
@@ -53,14 +85,20 @@ SPHINX_DEFAULT = 500
 # config-inited
 INSTALL_WARNING_FILTERS = 1
 SWITCH_SPEEDUPS = 1
+CHECK_CONFIG = 2
 APPLY_NEEDS_CONFIG = 5
 LOAD_DATA = 900
 GENERATE_REGION_PAGES = 901
+APPLY_IDENTITY = 905
 KNOWN_NAMES = 910
 SCAN_PAGES = 950
 
 # builder-inited
+LINK_STATE = 1
 RECHECK_FRESH_ENV = 100
+
+# env-updated
+NEW_WRITE_PHASE = 1
 
 # doctree-read
 AFTER_SPHINX_COLLECTORS = 600
@@ -68,8 +106,14 @@ AFTER_SPHINX_COLLECTORS = 600
 # write-started
 AFTER_NEEDS_RESOLVED = 600
 
+# write-started (public profile)
+PUBLIC_PROFILE = 650
+
 # doctree-resolved
+BEFORE_NEED_CARDS = 400
 AFTER_NEED_CARDS = 800
 
 # build-finished
+REDACT_OUTPUTS = 700
 WRITE_CHECK_REPORT = 900
+LEAK_CHECK = 950

@@ -19,3 +19,14 @@ def test_xlsx_is_byte_identical_across_saves(tmp_path: Path) -> None:
         # openpyxl would stamp the wall-clock time here; the as-of date makes it reproducible.
         assert {i.date_time for i in archive.infolist()} == {(2026, 11, 27, 0, 0, 0)}
         assert b"2026-11-27T00:00:00Z</dcterms:modified>" in archive.read("docProps/core.xml")
+
+
+def test_xlsx_keeps_text_starting_with_equals_as_text(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = tmp_path / "a.xlsx"
+    title = '=HYPERLINK("http://example.org","klick")'
+    write_xlsx(path, {"massnahmen": (["Titel"], [[title]])}, dt.date(2026, 11, 27))
+    cell = load_workbook(path)["Maßnahmen"]["A2"]
+    assert cell.data_type == "s"
+    assert cell.value == title

@@ -160,7 +160,8 @@ CATALOG_CASES = [
      "Die Anforderung E1.1 ist doppelt (zuerst in Zeile 12)"),
     ("missing title", CATALOG.replace('titel = "Ziele"\n', ""), "missing_key", 17,
      "Das Pflichtfeld „titel“ der Anforderung E1.2 fehlt"),
-    ("unknown level", CATALOG.replace('ebene = "Einrichtungsebene"', 'ebene = "Einrichtung"'), "bad_value", 9,
+    ("unknown level", CATALOG.replace('version = "1.0"\n', 'version = "1.0"\ngliederung = {ebene = ["Stufe"]}\n')
+     .replace('ebene = "Einrichtungsebene"\n', 'ebene = "Einrichtung"\n'), "bad_value", 10,
      "„ebene“ hat den Wert „Einrichtung“"),
     ("number outside its area", CATALOG.replace('nummer = "E1.2"', 'nummer = "D1.2"'), "bad_value", 17,
      "Die Anforderung D1.2 steht im Qualitätsbereich E1"),

@@ -8,6 +8,8 @@ Entry points:
   (through :mod:`.need_index`); :mod:`.pages` and :mod:`.page_scan` check page files.
 * :mod:`.translate` holds the German texts for warnings of Sphinx, MyST and
   sphinx-needs.
-* :mod:`.validate` is the Sphinx adapter that runs all checks in every build;
-  :mod:`.suspect` lists statements to re-check; :mod:`.reporting` logs problems.
+* :mod:`.validate` is the Sphinx adapter that runs all checks in every build (over
+  :func:`qm_handbook.model.needs.resolved_needs`) and computes the statements to
+  re-check once per build (``suspects_of``); :mod:`.suspect` lists them;
+  :mod:`.reporting` logs problems.
 """

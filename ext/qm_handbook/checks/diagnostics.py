@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from .input_codes import INPUT_CODES
+from .network_codes import NETWORK_CODES
+
 Severity = Literal["error", "warning"]
 
 
@@ -59,6 +62,28 @@ def _code(name: str, severity: Severity, description: str, example: str) -> Code
     return Code(name=name, severity=severity, description=description, example=example)
 
 
+# Codes of the publishing checks (publish/): name, severity, description, example.
+# fmt: off
+_PUBLISH_CODES: tuple[tuple[str, Severity, str, str], ...] = (
+    ("public_leak", "error", "Die öffentliche Ausgabe nennt einen internen Eintrag oder eine interne Seite.",
+     "oeffentlich/institutions/vhs/index.html:1: … enthält die ID des internen Eintrags W9_NW_LEITBILD …"),
+    ("raw_html", "error", "HTML im Seitentext (MyST) ohne Freigabe in netzwerk.toml; wird entfernt.",
+     "institutions/vhs/leitbild.md:12: HTML im Seitentext ist nicht erlaubt: „<img src=x onerror=…>“. …"),
+    ("raw_directive", "error", "raw-Direktive (auch in eval-rst) ohne Freigabe; wird entfernt.",
+     "institutions/vhs/leitbild.md:20: Die raw-Direktive ist nicht erlaubt (auch nicht in eval-rst). …"),
+    ("unsafe_url", "error", "Link oder Bild mit javascript:-, vbscript:- oder data:-Adresse; wird entfernt.",
+     "institutions/vhs/leitbild.md:8: Die Link-Adresse „javascript:alert(1)“ würde im Browser Code …"),
+    ("include_outside", "error", "include/literalinclude außerhalb der erlaubten Ordner (auch ../, Symlinks).",
+     "institutions/vhs/leitbild.md:5: „include“ von „../../../etc/passwd“ ist nicht erlaubt: …"),
+    ("symlink_outside", "error", "Eine Seitendatei ist ein Symlink auf eine Datei außerhalb des Projekts.",
+     "institutions/vhs/fremd.md:1: Die Seitendatei ist ein Verweis (Symlink) auf „/home/…/notiz.md“ …"),
+    ("meta_refresh", "error", "html_meta im Seitenkopf leitet um oder lädt neu (refresh); wird entfernt.",
+     "institutions/vhs/leitbild.md:3: html_meta mit „http-equiv: refresh“ leitet die Seite um …"),
+    ("personal_data", "warning", "E-Mail-Adresse oder Telefonnummer auf einer öffentlichen Seite.",
+     "institutions/vhs/organisation.md:14: Auf einer öffentlichen Seite steht die Kontaktangabe „m@vhs.example“ …"),
+)
+# fmt: on
+
 CODES: dict[str, Code] = {
     c.name: c
     for c in (
@@ -87,6 +112,13 @@ CODES: dict[str, Code] = {
             "Ein Wert in einer Daten-Datei ist nicht zulässig (Datum, Wertevorrat, Format).",
             "einrichtung.toml:7: „status“ hat den Wert „zertfiziert“; erlaubt sind: Einführung, "
             "Selbstevaluation, zertifiziert. Meinten Sie „zertifiziert“?",
+        ),
+        _code(
+            "bad_config",
+            "error",
+            "Eine Einstellung handbook_* in conf.py hat einen unzulässigen Wert; es gilt ihr Vorgabewert.",
+            "conf.py:12: handbook_navigation = „alles“ ist nicht zulässig; erlaubt: „aktuell“, „alle“. "
+            "Meinten Sie „alle“? Bis dahin gilt der Vorgabewert „aktuell“.",
         ),
         _code(
             "unknown_key",
@@ -146,8 +178,24 @@ CODES: dict[str, Code] = {
         _code(
             "pdf_render",
             "error",
-            "WeasyPrint meldet beim Erzeugen eines PDFs ein Problem (z. B. ein Link ohne Ziel).",
-            "_build/html/pdf/vhs-leipziger-land.pdf: WeasyPrint: No anchor #W1_NW_99 for internal URI reference.",
+            "Typst meldet beim Setzen eines PDFs ein Problem (z. B. ein Verweis ohne Ziel); genannt wird die "
+            "Handbuchseite, in deren Teil des Dokuments es liegt.",
+            "institutions/vhs-leipziger-land/index.md: vhs-leipziger-land.pdf: Verweisziel „W1_NW_99“ fehlt im PDF "
+            "(Zeile 812 des erzeugten Typst-Quelltexts).",
+        ),
+        _code(
+            "pdf_content",
+            "warning",
+            "Ein Teil einer Seite kann im PDF nicht so erscheinen wie auf der Website (z. B. ein Bild ohne "
+            "Alternativtext oder roher HTML-Code).",
+            "institutions/x/organisation.md: x.pdf: Das Bild „organigramm.png“ hat keinen Alternativtext; das "
+            "barrierefreie PDF braucht einen.",
+        ),
+        _code(
+            "pdf_setup",
+            "error",
+            "Die PDF-Erzeugung selbst ist nicht einsatzbereit (ein Problem der Umgebung, nicht des Inhalts).",
+            "Das Python-Paket „typst“ fehlt. `python3 noxfile.py -s pdf` installiert es in die eigene Umgebung.",
         ),
         _code(
             "pdf_unknown_institution",
@@ -168,28 +216,28 @@ CODES: dict[str, Code] = {
             "missing_field",
             "error",
             "Einem Eintrag fehlt ein Pflichtfeld seines Typs (laut Metamodell).",
-            "institutions/vhs/nachweise.md:12: Dem Nachweis W1_NW_LEITBILD fehlt das Pflichtfeld "
+            "institutions/vhs/nachweise.md:12: Dem Nachweis W9_NW_LEITBILD fehlt das Pflichtfeld "
             "„Erhoben am“ (:erhoben_am:). Ergänzen Sie z. B. „:erhoben_am: 2026-03-31“.",
         ),
         _code(
             "bad_date",
             "error",
             "Ein Datumsfeld enthält kein gültiges oder kein plausibles Datum.",
-            "institutions/vhs/massnahmen.md:20: „Fällig am“ von W1_MA_01 ist kein gültiges Datum: "
+            "institutions/vhs/massnahmen.md:20: „Fällig am“ von W9_MA_01 ist kein gültiges Datum: "
             "„31.03.2026“. Schreiben Sie Daten als JJJJ-MM-TT, z. B. 2026-03-31.",
         ),
         _code(
             "date_order",
             "error",
             "Ein Datum liegt vor dem Datum, auf das es folgen muss (z. B. gültig bis vor erhoben am).",
-            "institutions/vhs/nachweise.md:12: Bei W1_NW_LEITBILD liegt „Gültig bis“ (2023-06-30) vor "
+            "institutions/vhs/nachweise.md:12: Bei W9_NW_LEITBILD liegt „Gültig bis“ (2023-06-30) vor "
             "„Erhoben am“ (2024-06-30). Prüfen Sie beide Daten.",
         ),
         _code(
             "bad_choice",
             "error",
             "Ein Auswahlfeld enthält einen Wert außerhalb seines Wertevorrats.",
-            "institutions/vhs/nachweise.md:12: „Art“ von W1_NW_LEITBILD hat den Wert „Dokumnet“; "
+            "institutions/vhs/nachweise.md:12: „Art“ von W9_NW_LEITBILD hat den Wert „Dokumnet“; "
             "erlaubt sind: Dokument, Aufzeichnung. Meinten Sie „Dokument“?",
         ),
         _code(
@@ -211,7 +259,7 @@ CODES: dict[str, Code] = {
             "field_not_allowed",
             "warning",
             "Ein Eintrag setzt ein Feld, das sein Typ laut Metamodell nicht kennt.",
-            "institutions/vhs/nachweise.md:12: Nachweis W1_NW_LEITBILD hat das Feld „Fällig am“ "
+            "institutions/vhs/nachweise.md:12: Nachweis W9_NW_LEITBILD hat das Feld „Fällig am“ "
             "(:faellig_am:), das für Nachweis nicht vorgesehen ist. Entfernen Sie die Zeile.",
         ),
         _code(
@@ -268,7 +316,7 @@ CODES: dict[str, Code] = {
             "error",
             "Eine Kennung beginnt nicht mit dem Kürzel ihrer Einrichtung (bzw. NETZ_ im Netzwerkteil).",
             "institutions/vhs/nachweise.md:12: Die Kennung NW_LEITBILD beginnt nicht mit dem Kürzel "
-            "der Einrichtung. Schreiben Sie „W1_NW_LEITBILD“.",
+            "der Einrichtung. Schreiben Sie „W9_NW_LEITBILD“.",
         ),
         _code(
             "wrong_place",
@@ -281,7 +329,7 @@ CODES: dict[str, Code] = {
             "duplicate_id",
             "error",
             "Eine Kennung ist im Netzwerk doppelt vergeben; beide Stellen werden genannt.",
-            "institutions/vhs/nachweise.md:40: Die Kennung W1_NW_LEITBILD ist doppelt vergeben, zuerst "
+            "institutions/vhs/nachweise.md:40: Die Kennung W9_NW_LEITBILD ist doppelt vergeben, zuerst "
             "in institutions/vhs/nachweise.md:12. Der zweite Eintrag fehlt deshalb im Handbuch.",
         ),
         _code(
@@ -322,6 +370,9 @@ CODES: dict[str, Code] = {
             "institutions/vhs/leitbild.md:3: „status“ hat den Wert „frei“; erlaubt sind: Entwurf, "
             "freigegeben, archiviert. Meinten Sie „freigegeben“?",
         ),
+        # ---- publishing (publish/) ---------------------------------------------------
+        *(_code(*spec) for spec in _PUBLISH_CODES),
+        *(_code(name, "error" if sev == "error" else "warning", desc, ex) for name, sev, desc, ex in NETWORK_CODES),
         _code(
             "empty_page",
             "error",
@@ -329,6 +380,7 @@ CODES: dict[str, Code] = {
             "institutions/vhs/neu.md:1: Die Seite ist leer. Schreiben Sie mindestens eine Überschrift "
             "oder löschen Sie die Datei.",
         ),
+        *(_code(name, "error" if sev == "error" else "warning", desc, ex) for name, sev, desc, ex in INPUT_CODES),
     )
 }
 

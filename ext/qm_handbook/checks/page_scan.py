@@ -25,9 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from ..model import labels
+from ..model.progress import processing
 from ..site import doccontrol
-from . import diagnostics, pages
+from . import diagnostics, input_codes, page_structure, pages
 from .diagnostics import Problem
+from .page_structure import check_structure
 from .pages import check_front_matter, check_source_file
 
 CACHE_FILE = "qm_page_scan.json"
@@ -46,7 +48,7 @@ class ScanResult:
 def check_version() -> str:
     """A key of everything the result of a page check depends on besides the page."""
     digest = hashlib.sha256()
-    for module in (pages, doccontrol, labels, diagnostics):
+    for module in (pages, page_structure, doccontrol, labels, diagnostics, input_codes):
         digest.update(Path(str(module.__file__)).read_bytes())
     allowed = sorted({*doccontrol.KEYS, *pages.OTHER_KEYS, *doccontrol.PAGE_STATUSES, *doccontrol.VISIBILITIES})
     digest.update(json.dumps(allowed, ensure_ascii=False).encode("utf-8"))
@@ -58,16 +60,64 @@ def check_page(path: Path, rel: str, *, required: bool) -> tuple[bool, list[Prob
 
     :return: whether the page can be read and its problems
     """
-    text, found = check_source_file(path)
+    try:
+        text, found = check_source_file(path)
+    except OSError as exc:
+        return False, [
+            Problem(
+                code="page_link",
+                message=f"Die Seite kann nicht gelesen werden ({exc.strerror}); sie wird ausgelassen.",
+                hint="Prüfen Sie die Zugriffsrechte der Datei.",
+                file=path,
+                line=1,
+            )
+        ]
     if text is None:
         return False, found
     if rel.endswith(".md"):
         docname = rel.rsplit(".", 1)[0]
         found += [
             dataclasses.replace(p, file=path, docname=None)
-            for p in check_front_matter(docname, text, required=required)
+            for p in [*check_front_matter(docname, text, required=required), *check_structure(text)]
         ]
     return True, found
+
+
+def leaves_project(srcdir: Path, path: Path) -> bool:
+    """The page resolves (through a symlink) to an existing file outside the project.
+
+    Such a page is neither checked nor left out here: the publishing guard
+    (:mod:`qm_handbook.publish.guards`, ``qm.symlink_outside``) reports it and replaces
+    its content, so nothing of the foreign file is read or published.
+    """
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return False
+    return not target.is_relative_to(srcdir.resolve())
+
+
+def unpublishable(path: Path) -> Problem | None:
+    """A page that cannot be read at all: a link into nothing, or not a regular file."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return Problem(
+            code="page_link",
+            message="Die Seite ist ein symbolischer Link auf eine Datei, die es nicht gibt; sie wird ausgelassen.",
+            hint="Löschen Sie den Link oder lassen Sie ihn auf eine vorhandene Datei im Projekt zeigen.",
+            file=path,
+            line=1,
+        )
+    if not target.is_file():
+        return Problem(
+            code="page_link",
+            message="An der Stelle der Seite liegt keine gewöhnliche Datei; sie wird ausgelassen.",
+            hint="Ersetzen Sie sie durch eine Markdown-Datei oder entfernen Sie sie.",
+            file=path,
+            line=1,
+        )
+    return None
 
 
 def _load(cache: Path, version: str) -> dict[str, Any]:
@@ -119,6 +169,13 @@ def scan(
     result = ScanResult(problems=[], skipped=[])
     for rel in files:
         path = srcdir / rel
+        if leaves_project(srcdir, path):
+            continue
+        refused = unpublishable(path)
+        if refused is not None:
+            result.problems.append(refused)
+            result.skipped.append(rel)
+            continue
         stat = path.stat()
         needed = rel.endswith(".md") and required(rel.rsplit(".", 1)[0])
         entry = old.get(rel)
@@ -127,7 +184,8 @@ def scan(
             stat.st_mtime_ns,
             needed,
         ):
-            readable, found = check_page(path, rel, required=needed)
+            with processing(path):
+                readable, found = check_page(path, rel, required=needed)
             entry = _entry(stat, needed, readable, found)
         else:
             found = [Problem(file=path, **p) for p in entry["problems"]]

@@ -22,13 +22,15 @@ per page.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from ..model.labels import parse_date
 from ..model.metamodel import LinkDef, Metamodel, TypeDef
 from .diagnostics import Problem, suggest
 from .need_index import DroppedNeed, NeedDict, NeedIndex, build_index, is_empty, link_targets, problem, where
+from .network_checks import check_codes
+from .references import check_need_references, reference_fields
 from .statements import check_statements
 
 if TYPE_CHECKING:
@@ -336,13 +338,24 @@ def _check_target(
 
 
 def check_all(
-    needs: Iterable[NeedDict], ctx: HandbookContext, dropped: Iterable[DroppedNeed] = ()
+    needs: Iterable[NeedDict],
+    ctx: HandbookContext,
+    dropped: Iterable[DroppedNeed] = (),
+    *,
+    reasons: Mapping[str, str] | None = None,
 ) -> Iterator[Problem]:
-    """Every need check, once over all needs of the build."""
+    """Every need check, once over all needs of the build.
+
+    :param reasons: the build's statements to re-check (:func:`.statements.suspect_reasons`;
+        computed when not given)
+    """
     index = build_index(needs, ctx)
     yield from check_duplicates(dropped, index)
+    refs = reference_fields(ctx.model)
     for need in index.by_id.values():
         yield from check_placement(need, index, ctx)
         yield from check_fields(need, ctx.model)
+        yield from check_need_references(need, ctx, refs)
         yield from check_links(need, index, ctx)
-    yield from check_statements(index, ctx)
+        yield from check_codes(need, ctx)
+    yield from check_statements(index, ctx, reasons)

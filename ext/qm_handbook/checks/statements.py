@@ -8,7 +8,7 @@ it "zu prüfen" (see :mod:`qm_handbook.commands.confirm`). No Sphinx imports.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from ..model.metamodel import LinkDef, Metamodel
@@ -54,9 +54,34 @@ def suspect_reason(need: NeedDict, ctx: HandbookContext, links: dict[str, LinkDe
     return None
 
 
-def check_statements(index: NeedIndex, ctx: HandbookContext) -> Iterator[Problem]:
-    """At most one statement per institution and requirement; changed requirements."""
+def suspect_reasons(index: NeedIndex, ctx: HandbookContext) -> dict[str, str]:
+    """Statement ID → why it must be re-checked, for the statements of institutions.
+
+    Computed once per build and shared by :func:`check_statements` (the warnings) and
+    the ``qm-zu-pruefen`` lists.
+    """
     links = statement_links(ctx.model)
+    found: dict[str, str] = {}
+    for type_name in links:
+        for nid in index.ids_by_type.get(type_name, []):
+            if index.owner.get(nid) is None:
+                continue
+            reason = suspect_reason(index.by_id[nid], ctx, links)
+            if reason:
+                found[nid] = reason
+    return found
+
+
+def check_statements(
+    index: NeedIndex, ctx: HandbookContext, reasons: Mapping[str, str] | None = None
+) -> Iterator[Problem]:
+    """At most one statement per institution and requirement; changed requirements.
+
+    :param reasons: :func:`suspect_reasons` of the build (computed when not given)
+    """
+    links = statement_links(ctx.model)
+    if reasons is None:
+        reasons = suspect_reasons(index, ctx)
     first: dict[tuple[str, str], NeedDict] = {}
     for type_name, link in links.items():
         for nid in index.ids_by_type.get(type_name, []):
@@ -76,7 +101,7 @@ def check_statements(index: NeedIndex, ctx: HandbookContext) -> Iterator[Problem
                 )
             else:
                 first[key] = need
-            reason = suspect_reason(need, ctx, links)
+            reason = reasons.get(nid)
             if reason:
                 yield problem(
                     need,

@@ -22,13 +22,13 @@ from sphinx.util.docutils import SphinxDirective
 from ..model.context import get_context
 from ..model.model_docs import _table
 from ..site.dependencies import note_needs_view
+from ..site.examples import localize
 from .diagnostics import CODES
 from .translate import TRANSLATIONS
+from .validate import Suspect, suspects_of
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-
-    from .validate import Suspect
 
 
 class qm_zu_pruefen(nodes.General, nodes.Element):  # type: ignore[misc]  # noqa: N801
@@ -60,7 +60,7 @@ def _entry(app: Sphinx, fromdocname: str, item: Suspect) -> nodes.list_item:
 
 def process_zu_pruefen(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
     """Fill every placeholder with the statements found by the checks."""
-    suspects: dict[str, list[Suspect]] = getattr(app, "qm_suspects", {})
+    suspects = suspects_of(app)
     for node in list(doctree.findall(qm_zu_pruefen)):
         code = node["code"]
         groups = {code: suspects.get(code, [])} if code else suspects
@@ -83,10 +83,18 @@ class WarncodesDirective(SphinxDirective):
     """``{qm-warncodes}``: all warning codes with description and example."""
 
     def run(self) -> list[nodes.Node]:
+        ctx = get_context(self.env)
+        for path in ctx.data_files():  # the examples name the current institutions and catalog
+            self.env.note_dependency(str(path))
         own = _table(
             ["Code", "Art", "Bedeutung", "Beispiel"],
             [
-                [f"qm.{c.name}", "Fehler" if c.severity == "error" else "Warnung", c.description, c.example]
+                [
+                    f"qm.{c.name}",
+                    "Fehler" if c.severity == "error" else "Warnung",
+                    localize(c.description, ctx),
+                    localize(c.example, ctx),
+                ]
                 for c in CODES.values()
             ],
             [18, 8, 32, 42],
@@ -94,7 +102,7 @@ class WarncodesDirective(SphinxDirective):
         seen: dict[str, str] = {}
         for t in TRANSLATIONS:
             seen.setdefault(t.code, t.description)
-        foreign = _table(["Code", "Bedeutung"], [[code, text] for code, text in seen.items()], [30, 70])
+        foreign = _table(["Code", "Bedeutung"], [[code, localize(text, ctx)] for code, text in seen.items()], [30, 70])
         own["ids"] = ["qm-warncodes"]
         foreign["ids"] = ["qm-fremdmeldungen"]
         return [own, nodes.rubric(text="Übersetzte Meldungen von Sphinx, MyST und sphinx-needs"), foreign]

@@ -55,6 +55,44 @@ def _topmatter(m: re.Match[str]) -> tuple[str, str]:
     )
 
 
+def _topmatter_deprecated(m: re.Match[str]) -> tuple[str, str]:
+    return (
+        f"Der Schlüssel „{m['key']}“ gehört nicht mehr direkt in den Seitenkopf (veraltet); der Seitenkopf selbst "
+        "ist in Ordnung.",
+        f"Rücken Sie „{m['key']}:“ unter einen Schlüssel „myst:“ ein.",
+    )
+
+
+def _no_title(m: re.Match[str]) -> tuple[str, str]:
+    return (
+        "Der Eintrag hat keinen Titel.",
+        "Schreiben Sie den Titel in die erste Zeile des Blocks hinter den Namen, z. B. ```{nachweis} Leitbild als PDF.",
+    )
+
+
+def _transition(m: re.Match[str]) -> tuple[str, str]:
+    return (
+        f"Die Seite oder ein Abschnitt {'beginnt' if m['verb'] == 'begin' else 'endet'} mit einer Trennlinie („---“).",
+        "Soll hier ein Seitenkopf stehen, fehlt seine schließende Zeile „---“ (siehe die Meldung "
+        "qm.frontmatter_unclosed); sonst löschen Sie die Linie oder setzen Text davor.",
+    )
+
+
+def _image(m: re.Match[str]) -> tuple[str, str]:
+    return (
+        f"Die Bilddatei „{m['file']}“ gibt es nicht oder sie ist nicht lesbar; das Bild fehlt auf der Seite.",
+        "Prüfen Sie Dateiname und Ordner; der Pfad gilt relativ zur Seite.",
+    )
+
+
+def _include(m: re.Match[str]) -> tuple[str, str]:
+    name = m["file"].replace("\\", "/").rsplit("/", 1)[-1]
+    return (
+        f"Die eingebundene Datei „{name}“ gibt es nicht; ihr Inhalt fehlt auf der Seite.",
+        "Prüfen Sie den Dateinamen im include-Block; der Pfad gilt relativ zur Seite.",
+    )
+
+
 def _directive_option(m: re.Match[str]) -> tuple[str, str]:
     allowed = m["allowed"].replace("'", "")
     hint = suggest(m["option"], [a.strip() for a in allowed.split(",")])
@@ -73,6 +111,15 @@ def _directive_unknown(m: re.Match[str]) -> tuple[str, str]:
 
 
 def _directive_parse(m: re.Match[str]) -> tuple[str, str]:
+    if "none permitted" in m.string:
+        name = re.match(r"'([^']+)'", m.string)
+        shown = f"„{name[1]}“ " if name else ""
+        return (
+            f"Die Direktive {shown}erwartet weder Text hinter ihrem Namen noch Inhalt; der Block wird nicht "
+            "ausgewertet.",
+            "Entfernen Sie Text hinter ```{…} und zwischen den Zeilen des Blocks; prüfen Sie auch die Namen der "
+            "Optionen (:name: wert), denn unbekannte Optionen zählen hier als Inhalt.",
+        )
     return (
         "Eine Direktive ist fehlerhaft aufgebaut und wird nicht ausgewertet.",
         "Prüfen Sie die Optionszeilen (:name: wert) direkt unter der ersten Zeile des Blocks.",
@@ -106,16 +153,24 @@ def _need_option(m: re.Match[str]) -> tuple[str, str]:
 
 
 def _invalid_id(m: re.Match[str]) -> tuple[str, str]:
+    from ..model.metamodel import MAX_ID_LENGTH
+
+    if len(m["id"]) > MAX_ID_LENGTH:
+        return (
+            f"Die Kennung „{m['id'][:24]}…“ ist länger als {MAX_ID_LENGTH} Zeichen; der Eintrag fehlt deshalb im "
+            "Handbuch.",
+            "Kürzen Sie die Kennung.",
+        )
     return (
         f"Die Kennung „{m['id']}“ ist ungültig; der Eintrag fehlt deshalb im Handbuch.",
-        "Kennungen bestehen aus Großbuchstaben, Ziffern und Unterstrichen, z. B. W1_NW_LEITBILD.",
+        "Kennungen bestehen aus Großbuchstaben, Ziffern und Unterstrichen, z. B. W9_NW_LEITBILD.",
     )
 
 
 def _missing_id(m: re.Match[str]) -> tuple[str, str]:
     return (
         "Der Eintrag hat keine Kennung (:id:) und fehlt deshalb im Handbuch.",
-        "Ergänzen Sie z. B. „:id: W1_NW_LEITBILD“ (Kürzel der Einrichtung vorn).",
+        "Ergänzen Sie z. B. „:id: W9_NW_LEITBILD“ (Kürzel der Einrichtung vorn).",
     )
 
 
@@ -152,7 +207,32 @@ def _t(code: str, pattern: str, explain: Explain, description: str) -> Translati
 
 
 TRANSLATIONS: tuple[Translation, ...] = (
+    _t(
+        "myst.topmatter",
+        r"top-level '(?P<key>[^']+)' key is deprecated",
+        _topmatter_deprecated,
+        "Ein veralteter Schlüssel steht direkt im Seitenkopf.",
+    ),
     _t("myst.topmatter", r"", _topmatter, "Der Seitenkopf einer Seite ist kein gültiges YAML."),
+    _t("needs.directive", r"No title given", _no_title, "Ein Eintrag hat keinen Titel."),
+    _t(
+        "docutils",
+        r"(?:Document|section) may not (?P<verb>begin|end) with a transition",
+        _transition,
+        "Eine Seite beginnt oder endet mit einer Trennlinie (oft ein nicht geschlossener Seitenkopf).",
+    ),
+    _t(
+        "docutils",
+        r"\binclude\b.*?(?:file not found|No such file or directory): '(?P<file>[^']+)'",
+        _include,
+        "Eine mit include eingebundene Datei gibt es nicht.",
+    ),
+    _t(
+        "image.not_readable",
+        r"image file not readable: (?P<file>\S+)",
+        _image,
+        "Eine Bilddatei gibt es nicht.",
+    ),
     _t(
         "myst.directive_option",
         r"'(?P<directive>[^']+)': Unknown option key: '(?P<option>[^']+)' \(allowed: \[(?P<allowed>.*)\]\)",

@@ -16,29 +16,34 @@ import dataclasses
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sphinx.application import ENV_PICKLE_FILENAME as ENV_PICKLE
+from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util.matching import get_matching_files
 
 from .. import pipeline
 from ..compat.logfilters import install_filters, registered_directives
 from ..model.config import get_config
-from ..model.context import HandbookContext
-from .need_index import DroppedNeed
+from ..model.context import HandbookContext, handbook_context
+from ..model.needs import NeedData, resolved_needs
+from ..state import get_state, state_of
+from .need_index import DroppedNeed, build_index
 from .page_scan import CACHE_FILE, scan
 from .reporting import log_problems
 from .rules import check_all
-from .statements import statement_links, suspect_reason
+from .statements import suspect_reasons
 from .translate import set_known_names
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Set
+
+    from docutils import nodes
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
-_DROPPED = "qm_dropped_needs"
 #: English warnings the handbook replaces by its own (German) checks.
 REPLACED_WARNINGS = ("needs.link_outgoing",)
 #: Need options that are not metamodel fields or links but are fine.
@@ -55,11 +60,22 @@ class Suspect:
     reason: str
 
 
-def _dropped(env: BuildEnvironment) -> dict[str, list[DroppedNeed]]:
-    if not hasattr(env, _DROPPED):
-        setattr(env, _DROPPED, {})
-    found: dict[str, list[DroppedNeed]] = getattr(env, _DROPPED)
-    return found
+class DroppedNeedsCollector(EnvironmentCollector):
+    """Keeps the dropped duplicate needs per page (``DocRecords.dropped_needs``).
+
+    Filled by the warning capture, not from the doctree. Nothing is merged from
+    parallel reading processes: their warnings are replayed in the main process, where
+    the capture records them.
+    """
+
+    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        state_of(env).records.dropped_needs.pop(docname, None)
+
+    def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment) -> None:
+        pass
+
+    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
+        pass
 
 
 def _install(app: Sphinx, config: Config) -> None:
@@ -72,20 +88,17 @@ def _install(app: Sphinx, config: Config) -> None:
         if docname is None:
             docname, line = env.docname, ""
         found = DroppedNeed(id=need_id, docname=docname, lineno=int(line) if line.isdigit() else None)
-        _dropped(env).setdefault(docname, []).append(found)
+        state_of(env).records.dropped_needs.setdefault(docname, []).append(found)
 
-    app.qm_warning_counter = install_filters(app, on_duplicate)  # type: ignore[attr-defined]
+    get_state(app).warning_counter = install_filters(app, on_duplicate)
     config.suppress_warnings = [*config.suppress_warnings, *REPLACED_WARNINGS]
 
 
 def _names(app: Sphinx, config: Config) -> None:
-    ctx: HandbookContext = app.qm_context  # type: ignore[attr-defined]
+    ctx = handbook_context(app)
     options = (*CORE_OPTIONS, *ctx.model.fields, *ctx.model.links)
     known = {*registered_directives(), *ctx.model.types}
     set_known_names(options, tuple(sorted(known)))
-
-
-_SCAN = "qm_page_scan"
 
 
 def scan_pages(app: Sphinx, config: Config) -> None:
@@ -94,7 +107,7 @@ def scan_pages(app: Sphinx, config: Config) -> None:
     Results of unchanged files come from a cache in the doctree folder; their problems
     are reported again in every build. Without a saved environment nothing is reused.
     """
-    ctx: HandbookContext = app.qm_context  # type: ignore[attr-defined]
+    ctx = handbook_context(app)
     srcdir = Path(app.srcdir)
     suffixes = tuple(config.source_suffix) if isinstance(config.source_suffix, dict) else (".md", ".rst")
     exclude = [*config.exclude_patterns, *config.templates_path, "**/_sources", "_build", ".*"]
@@ -103,7 +116,8 @@ def scan_pages(app: Sphinx, config: Config) -> None:
     doctrees = Path(app.doctreedir)
     found = scan(srcdir, files, _required(ctx), doctrees / CACHE_FILE, reuse=(doctrees / ENV_PICKLE).is_file())
     log_problems(found.problems, srcdir)
-    setattr(app, _SCAN, (files, found))
+    state = get_state(app)
+    state.scanned_files, state.page_scan = files, found
     if found.skipped:
         config.exclude_patterns = [*config.exclude_patterns, *found.skipped]
 
@@ -118,52 +132,51 @@ def _recheck_fresh(app: Sphinx) -> None:
     Whether the environment is fresh is known only after ``config-inited``; problems
     the cached results missed are reported now.
     """
-    files, cached = getattr(app, _SCAN, ([], None))
+    state = get_state(app)
+    cached = state.page_scan
     if not app.fresh_env_used or cached is None or not cached.reused:
         return
     srcdir = Path(app.srcdir)
-    ctx: HandbookContext = app.qm_context  # type: ignore[attr-defined]
-    found = scan(srcdir, files, _required(ctx), Path(app.doctreedir) / CACHE_FILE, reuse=False)
+    ctx = handbook_context(app)
+    found = scan(srcdir, state.scanned_files, _required(ctx), Path(app.doctreedir) / CACHE_FILE, reuse=False)
     logged = set(cached.problems)
     log_problems([p for p in found.problems if p not in logged], srcdir)
 
 
-def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    _dropped(env).pop(docname, None)
-
-
-def plain_needs(app: Sphinx, ctx: HandbookContext) -> list[dict[str, Any]]:
-    """All needs of the build as plain dicts (the shape of needs.json)."""
-    from sphinx_needs.data import SphinxNeedsData
-
-    keys = ("id", "type", "title", "status", "docname", "lineno", "doctype", *ctx.model.fields, *ctx.model.links)
-    needs = SphinxNeedsData(app.env).get_needs_view()
-    return [{key: need.get(key) for key in keys} for need in needs.values()]
-
-
 def run_checks(app: Sphinx, builder: Builder) -> None:
     """Run every need check once, before any page is written."""
-    ctx: HandbookContext = app.env.qm_context  # type: ignore[attr-defined]
-    needs = plain_needs(app, ctx)
-    dropped = [d for found in _dropped(app.env).values() for d in found]
-    log_problems(check_all(needs, ctx, dropped), Path(app.srcdir))
-    app.qm_suspects = collect_suspects(needs, ctx)  # type: ignore[attr-defined]
+    ctx = handbook_context(app)
+    needs = resolved_needs(app).values()
+    dropped = [d for found in get_state(app).records.dropped_needs.values() for d in found]
+    reasons = _reasons(app, ctx, needs)
+    log_problems(check_all(needs, ctx, dropped, reasons=reasons), Path(app.srcdir))
+    suspects_of(app)
 
 
-def collect_suspects(needs: list[dict[str, Any]], ctx: HandbookContext) -> dict[str, list[Suspect]]:
-    """Statements to re-check, per institution code."""
-    links = statement_links(ctx.model)
-    found: dict[str, list[Suspect]] = {}
-    for need in needs:
-        if need["type"] not in links:
-            continue
-        owner = ctx.institution_of(str(need["docname"] or ""))
-        reason = suspect_reason(need, ctx, links) if owner else None
-        if owner and reason:
-            found.setdefault(owner.code, []).append(
-                Suspect(id=need["id"], title=str(need["title"]), docname=str(need["docname"]), reason=reason)
-            )
-    return {code: sorted(items, key=lambda s: s.id) for code, items in found.items()}
+def _reasons(app: Sphinx, ctx: HandbookContext, needs: Iterable[NeedData]) -> dict[str, str]:
+    """Why each statement must be re-checked (computed once per build, shared)."""
+    write = get_state(app).write
+    if write.reasons is None:
+        write.reasons = suspect_reasons(build_index(needs, ctx), ctx)
+    return write.reasons
+
+
+def suspects_of(app: Sphinx) -> dict[str, list[Suspect]]:
+    """Statements to re-check, per institution code (write phase; computed once per build)."""
+    write = get_state(app).write
+    if write.suspects is None:
+        ctx = handbook_context(app)
+        needs = resolved_needs(app)
+        found: dict[str, list[Suspect]] = {}
+        for need_id, reason in _reasons(app, ctx, needs.values()).items():
+            need = needs[need_id]
+            owner = ctx.institution_of(str(need["docname"] or ""))
+            if owner is not None:
+                found.setdefault(owner.code, []).append(
+                    Suspect(id=need_id, title=str(need["title"]), docname=str(need["docname"]), reason=reason)
+                )
+        write.suspects = {code: sorted(items, key=lambda s: s.id) for code, items in found.items()}
+    return write.suspects
 
 
 def write_report(app: Sphinx, exception: Exception | None) -> None:
@@ -171,7 +184,8 @@ def write_report(app: Sphinx, exception: Exception | None) -> None:
     target = get_config(app.config).check_report
     if not target:
         return
-    counts = dict(sorted(app.qm_warning_counter.counts.items()))  # type: ignore[attr-defined]
+    counter = get_state(app).warning_counter
+    counts = dict(sorted(counter.counts.items())) if counter is not None else {}
     report = {"warnings": sum(counts.values()), "by_code": counts, "failed": exception is not None}
     Path(target).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
 
@@ -182,6 +196,6 @@ def setup_validate(app: Sphinx) -> None:
     app.connect("config-inited", _names, priority=pipeline.KNOWN_NAMES)
     app.connect("config-inited", scan_pages, priority=pipeline.SCAN_PAGES)
     app.connect("builder-inited", _recheck_fresh, priority=pipeline.RECHECK_FRESH_ENV)
-    app.connect("env-purge-doc", _purge)
+    app.add_env_collector(DroppedNeedsCollector)
     app.connect("write-started", run_checks, priority=pipeline.AFTER_NEEDS_RESOLVED)
     app.connect("build-finished", write_report, priority=pipeline.WRITE_CHECK_REPORT)

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from .bench_pdf import PdfTimes, measure_pdfs, pdf_table
 from .synth import generate
 
 START = "<!-- bench:start -->"
@@ -203,9 +204,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     results: dict[int, tuple[Result, Result]] = {}
     compared: dict[int, tuple[Result, SdocResult]] = {}
+    pdfs: dict[int, tuple[PdfTimes, float]] = {}
     for count in args.anzahl:
         print(f"… {count} Einrichtungen", flush=True)
         hb = measure(args.arbeitsordner, count, plain=False, jobs=args.jobs, also=tuple(args.auch_jobs))
+        pdfs[count] = (measure_pdfs(args.arbeitsordner / f"n{count}-needs"), hb.full.seconds)
         if args.strictdoc is not None:
             compared[count] = (hb, measure_strictdoc(args.strictdoc, args.arbeitsordner, count))
         results[count] = (hb, measure(args.arbeitsordner, count, plain=True, jobs=args.jobs))
@@ -217,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     text += table(results)
     if args.auch_jobs:
         text += "\nVollständiger Lauf mit verschiedenen `-j`:\n\n" + jobs_table(results, args.jobs)
+    text += "\nPDFs (Typst) derselben Netzwerke, nach dem Bau der Website:\n\n" + pdf_table(pdfs)
     if compared:
         versions = f"StrictDoc {metadata_version_of(args.strictdoc)}"
         text += f"\nVergleich mit {versions}, gleiche Form, im selben Lauf nacheinander gemessen:\n\n"
@@ -235,4 +239,6 @@ def metadata_version_of(strictdoc: Path) -> str:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from .guard import run_guarded
+
+    raise SystemExit(run_guarded(main))

@@ -3,7 +3,7 @@
 ``python3 noxfile.py -s report`` (or ``python -m qm_handbook report``) builds the
 handbook with Sphinx's cheap ``dummy`` builder, takes the build's one computed
 result (the same one the website and ``metrics.json`` show) and prints a German
-table per institution. With ``--metrics _build/html/metrics.json`` it reads the
+table per institution. With ``--metrics _build/intern/metrics.json`` it reads the
 result of an earlier HTML build instead of building again.
 
 Thresholds make the command fail (exit code 1) with a German message, e.g.::

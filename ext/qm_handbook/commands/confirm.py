@@ -216,4 +216,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from .guard import run_guarded
+
+    raise SystemExit(run_guarded(main))

@@ -10,6 +10,8 @@ falls back to the unpatched behaviour) when it does not match.
 * :mod:`.listeners` replaces a listener in Sphinx's listener table.
 * :mod:`.logfilters` installs the warning translation in Sphinx's log handler,
   captures sphinx-needs' duplicate-ID message and reads docutils' directive tables.
+* :mod:`.builder_output` leaves internal pages, their downloads and toctree entries
+  out of the public profile's output.
 * :mod:`.incremental` tells Sphinx which pages to write again when needs change (it
   reads sphinx-needs' data and matches its node classes by name).
 """

@@ -30,18 +30,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from sphinx.environment.collectors import EnvironmentCollector
 
 from ..model.context import get_context
 from ..site.dependencies import needs_view_scopes, note_needs_view
+from ..state import get_state, state_of
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, Set
+    from collections.abc import Callable, Mapping, Set
 
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-_FINGERPRINTS = "qm_need_fingerprints"
-_ROLE_REFS = "qm_need_role_refs"
 #: Need fields that do not show on other pages: where the need sits in its source file.
 _POSITION_FIELDS = frozenset({"lineno", "lineno_content"})
 #: sphinx-needs roles that show one need (by ``reftarget``).
@@ -131,27 +131,36 @@ def pages_to_rewrite(
     return pages
 
 
-class IncrementalState:
-    """Per-application bookkeeping between reading and writing."""
+class NeedDisplayCollector(EnvironmentCollector):
+    """Which pages show which needs, and which pages to write again after reading.
 
-    def __init__(self) -> None:
-        self.reread: set[str] = set()
+    Keeps ``DocRecords.need_role_refs`` (purged per page, merged from parallel reading
+    processes) and the need fingerprints of the previous build.
+    """
 
-    def before_read(self, app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-        self.reread = set(docnames)
+    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        get_state(app).reread.add(docname)
+        state_of(env).records.need_role_refs.pop(docname, None)
 
-    def purge(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-        self.reread.add(docname)
-        _role_refs(env).pop(docname, None)
+    def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment) -> None:
+        mine = state_of(env).records.need_role_refs
+        for docname, refs in state_of(other).records.need_role_refs.items():
+            if docname in docnames:
+                mine[docname] = refs
 
-    def get_updated(self, app: Sphinx, env: BuildEnvironment) -> Iterable[str]:
-        previous: dict[str, NeedPrint] | None = getattr(env, _FINGERPRINTS, None)
+    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
+        collect_need_displays(app, doctree)
+
+    def get_updated_docs(self, app: Sphinx, env: BuildEnvironment) -> list[str]:
+        state = get_state(app)
+        records = state.records
+        previous = records.need_fingerprints
         needs: dict[str, Any] = getattr(env, "_needs_all_needs", {})
-        reread = self.reread
-        self.reread = set()
+        reread = state.reread
+        state.reread = set()
         if previous is None:
             # First build with this environment: everything is written anyway.
-            setattr(env, _FINGERPRINTS, _all_prints(needs))
+            records.need_fingerprints = _all_prints(needs)
             return []
         links: list[str] | None = None
         new: dict[str, NeedPrint] = {}
@@ -170,11 +179,16 @@ class IncrementalState:
             inst = ctx.institution_of(docname)
             return inst.code if inst is not None else None
 
-        pages = pages_to_rewrite(old, new, docname_of, incoming, _role_refs(env), needs_view_scopes(env), owner_of)
+        refs = records.need_role_refs
+        pages = pages_to_rewrite(old, new, docname_of, incoming, refs, needs_view_scopes(env), owner_of)
         for need_id in old.keys() - new.keys():
             del previous[need_id]
         previous.update(new)
         return sorted(pages & env.found_docs)
+
+
+def _before_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    get_state(app).reread = set(docnames)
 
 
 def _all_prints(needs: Mapping[str, Any]) -> dict[str, NeedPrint]:
@@ -194,13 +208,6 @@ def _incoming(needs: Mapping[str, Any], links: list[str]) -> dict[str, set[str]]
     return result
 
 
-def _role_refs(env: BuildEnvironment) -> dict[str, set[str]]:
-    if not hasattr(env, _ROLE_REFS):
-        setattr(env, _ROLE_REFS, {})
-    refs: dict[str, set[str]] = getattr(env, _ROLE_REFS)
-    return refs
-
-
 def collect_need_displays(app: Sphinx, doctree: nodes.document) -> None:
     """Record the need roles and sphinx-needs views of the page just read."""
     env = app.env
@@ -213,23 +220,12 @@ def collect_need_displays(app: Sphinx, doctree: nodes.document) -> None:
         elif name in _VIEW_NODES and type(node).__module__.startswith("sphinx_needs"):
             view = True
     if refs:
-        _role_refs(env)[env.docname] = refs
+        state_of(env).records.need_role_refs[env.docname] = refs
     if view:
         note_needs_view(env)
 
 
-def _merge(app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment) -> None:
-    mine = _role_refs(env)
-    for docname, refs in _role_refs(other).items():
-        if docname in docnames:
-            mine[docname] = refs
-
-
 def setup_incremental(app: Sphinx) -> None:
     """Connect the bookkeeping to Sphinx's read and update events."""
-    state = IncrementalState()
-    app.connect("env-before-read-docs", state.before_read)
-    app.connect("env-purge-doc", state.purge)
-    app.connect("env-merge-info", _merge)
-    app.connect("doctree-read", collect_need_displays)
-    app.connect("env-get-updated", state.get_updated)
+    app.connect("env-before-read-docs", _before_read)
+    app.add_env_collector(NeedDisplayCollector)

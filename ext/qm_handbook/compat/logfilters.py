@@ -37,8 +37,9 @@ class GermanWarnings(logging.Filter):
         self.on_duplicate = on_duplicate
 
     def filter(self, record: logging.LogRecord) -> bool:
-        code = f"{getattr(record, 'type', '')}.{getattr(record, 'subtype', '')}"
-        if not code.startswith(("myst.", "needs.", "toc.")):
+        kind, sub = getattr(record, "type", "") or "", getattr(record, "subtype", "") or ""
+        code = f"{kind}.{sub}" if sub else kind
+        if not code.startswith(("myst.", "needs.", "toc.", "image.", "docutils")):
             return True
         text = record.getMessage()
         if code == "needs.create_need" and (dup := _DUPLICATE.search(text)):
@@ -51,7 +52,7 @@ class GermanWarnings(logging.Filter):
             if match is None:
                 continue
             german, hint = translation.explain(match)
-            original = re.sub(r"\s*\[[a-z_]+\.[a-z_]+\]$", "", text)
+            original = re.sub(r"\s*\[[a-z_]+(?:\.[a-z_]+)?\]$", "", text)
             # args are already merged into ``text``; without args logging does not format again
             record.msg = f"{german} {hint} (Original: {original})"
             record.args = ()

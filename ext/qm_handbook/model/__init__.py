@@ -7,7 +7,10 @@ Entry points:
   vocabularies) and derives the sphinx-needs configuration (``needs_config``).
 * :mod:`.catalog` and :mod:`.institutions` read the catalog and profile TOML files
   (through :mod:`.tomlfile`, which reports German problems with file and line).
-* :mod:`.context` loads everything once per build (``load_context``/``get_context``).
+* :mod:`.context` loads everything once per build into the build state
+  (``handbook_context`` from ``app``, ``get_context`` from ``env``).
+* :mod:`.needs` is the one adapter from sphinx-needs' resolved needs to read-only
+  mappings (``resolved_needs``), read by the checks and the coverage computation.
 * :mod:`.config` declares the ``handbook_*`` configuration values.
 * :mod:`.labels` formats dates, percentages and CSS tokens the German way.
 * :mod:`.generated` keeps generated pages away from user files (safe names, marked

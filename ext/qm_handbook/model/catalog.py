@@ -5,8 +5,15 @@ A catalog (the illustrative DEMO-QE, or QES^plus, LQW, AZAV, ISO 9001 …) lives
 name, version, optional ``illustrativ`` flag and notice) and a list of ``[[bereich]]``
 quality areas, each with ``[[bereich.anforderung]]`` requirements and their
 ``[[bereich.anforderung.kriterium]]`` test criteria. Adding a standard means adding a
-file; no code changes. Need IDs are derived from the numbering: ``DQE`` + ``E1.1``
-gives ``DQE_E1_1``, its first criterion ``DQE_E1_1_K1``.
+file; no code changes.
+
+How the areas are classified belongs to the catalog, not to the code: a table
+``[katalog.gliederung]`` names each classification key and its allowed values, e.g.
+``ebene = ["Einrichtungsebene", "Dienstleistungsebene"]``; every area then carries
+each key with one of those values. A catalog without ``gliederung`` has no
+classification (an ``ebene`` written in an area is shown as it is).
+
+Need IDs are derived from the numbering: ``DQE`` + ``E1.1`` gives ``DQE_E1_1``, its first criterion ``DQE_E1_1_K1``.
 
 This module has no Sphinx imports.
 """
@@ -15,11 +22,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..checks.diagnostics import Problem
-from .metamodel import Metamodel
+from .metamodel import MAX_ID_LENGTH, Metamodel
+from .progress import processing
+from .shapes import AreaTable, CatalogHead, CriterionTable, RequirementTable, keys_of
 from .tomlfile import TomlFile
 
 _CODE_RE = re.compile(r"^[A-Z][A-Z0-9]*$")
@@ -66,6 +76,8 @@ class Area:
     level: str
     description: str
     requirements: tuple[Requirement, ...]
+    #: Every classification of the area (``[katalog.gliederung]`` key, value), in catalog order.
+    classes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -81,6 +93,8 @@ class Catalog:
     description: str
     areas: tuple[Area, ...]
     path: Path
+    #: The area classifications of ``[katalog.gliederung]``: key -> allowed values.
+    classification: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -107,24 +121,27 @@ def need_id(code: str, number: str) -> str:
     return f"{code}_{number.replace('.', '_').upper()}"
 
 
-_CATALOG_KEYS = {"kuerzel", "name", "version", "titel", "illustrativ", "hinweis", "beschreibung"}
-_AREA_KEYS = {"kennung", "titel", "ebene", "beschreibung", "anforderung"}
-_REQ_KEYS = {"nummer", "titel", "text", "bezuege", "kriterium"}
-_CRIT_KEYS = {"nummer", "text"}
+#: Keys of the catalog tables: from the shapes in :mod:`.shapes`.
+_CATALOG_KEYS = set(keys_of(CatalogHead))
+_AREA_KEYS = set(keys_of(AreaTable))
+_REQ_KEYS = set(keys_of(RequirementTable))
+_CRIT_KEYS = set(keys_of(CriterionTable))
+#: The classification key that is also a field of the requirement needs.
+LEVEL_KEY = "ebene"
 
 
 def load_catalog(path: Path, model: Metamodel) -> tuple[Catalog | None, list[Problem]]:
     """Read one catalog file.
 
     :param path: the TOML file
-    :param model: the metamodel (for the vocabulary of levels)
+    :param model: the metamodel
     :return: the catalog (None if unusable) and the problems found
     """
     src = TomlFile(path)
     if not src.ok:
         return None, src.problems
-    head = src.data.get("katalog", {})
-    if not isinstance(head, dict) or not head:
+    head = src.table_value(src.data, "katalog")
+    if not head:
         src.require(src.data, "katalog", example='[katalog] mit kuerzel = "DQE"')
         return None, src.problems
     src.check_keys(head, _CATALOG_KEYS, "katalog")
@@ -143,23 +160,26 @@ def load_catalog(path: Path, model: Metamodel) -> tuple[Catalog | None, list[Pro
         code = ""
     if not (code and version and name):
         return None, src.problems
-    levels = model.vocabularies["ebene"]
+    classification = _classification(src, head)
+    area_keys = _AREA_KEYS | set(classification)
     seen: dict[str, int | None] = {}
     areas: list[Area] = []
     cursor = 0  # line of the last item found; items are searched below it
-    for raw_area in src.data.get("bereich", []):
+    for raw_area in src.tables(src.data, "bereich"):
         area_code = src.text_value(raw_area, "kennung", required=True, where="bereich")
         cursor = src.line("kennung", area_code, cursor + 1) or cursor
         area_code = src.safe_name(area_code, "Die Kennung des Qualitätsbereichs", "kennung", cursor)
-        src.check_keys(raw_area, _AREA_KEYS, "bereich")
-        level = src.choice(raw_area, "ebene", levels)
+        src.check_keys(raw_area, area_keys, "bereich")
+        classes = tuple((key, src.choice(raw_area, key, values)) for key, values in classification.items())
+        level = dict(classes).get(LEVEL_KEY, "") if LEVEL_KEY in classification else src.text_value(raw_area, LEVEL_KEY)
         reqs: list[Requirement] = []
-        for raw_req in raw_area.get("anforderung", []):
+        for raw_req in src.tables(raw_area, "anforderung"):
             src.check_keys(raw_req, _REQ_KEYS, "bereich.anforderung")
             number = src.text_value(raw_req, "nummer", required=True, where="bereich.anforderung")
             line = src.line("nummer", number, cursor + 1)
             cursor = line or cursor
-            title = src.text_value(raw_req, "titel")
+            title = src.text_value(raw_req, "titel", start=line or 1)
+            req_text = src.text_value(raw_req, "text", start=line or 1).strip()
             if number and not title:
                 src._add(
                     "missing_key",
@@ -185,7 +205,7 @@ def load_catalog(path: Path, model: Metamodel) -> tuple[Catalog | None, list[Pro
                     f"Nummerieren Sie sie als {area_code}.<Nr> oder verschieben Sie sie in den passenden Bereich.",
                     line=line,
                 )
-            if not src.text_value(raw_req, "text").strip():
+            if not req_text:
                 src._add(
                     "missing_key",
                     f"Die Anforderung {number} hat keinen Anforderungstext („text“).",
@@ -202,8 +222,17 @@ def load_catalog(path: Path, model: Metamodel) -> tuple[Catalog | None, list[Pro
                 continue
             seen[number] = line
             req_id = need_id(code, number)
+            if len(req_id) + 4 > MAX_ID_LENGTH:
+                src._add(
+                    "id_too_long",
+                    f"Die Kennung {req_id} der Anforderung {number} ist mit ihren Prüfkriterien zu lang "
+                    f"(höchstens {MAX_ID_LENGTH} Zeichen).",
+                    "Kürzen Sie das Katalogkürzel oder die Nummer.",
+                    line=line,
+                )
+                continue
             crits: list[Criterion] = []
-            for raw_crit in raw_req.get("kriterium", []):
+            for raw_crit in src.tables(raw_req, "kriterium"):
                 src.check_keys(raw_crit, _CRIT_KEYS, "bereich.anforderung.kriterium")
                 crit_no = src.text_value(raw_crit, "nummer", required=True, where="bereich.anforderung.kriterium")
                 crit_text = src.text_value(raw_crit, "text", required=True, where="bereich.anforderung.kriterium")
@@ -228,11 +257,11 @@ def load_catalog(path: Path, model: Metamodel) -> tuple[Catalog | None, list[Pro
                 Requirement(
                     number=number,
                     title=title,
-                    text=src.text_value(raw_req, "text").strip(),
+                    text=req_text,
                     area=area_code,
                     level=level,
                     need_id=req_id,
-                    references=tuple(str(r) for r in raw_req.get("bezuege", [])),
+                    references=src.list_value(raw_req, "bezuege", line or 1),
                     criteria=tuple(crits),
                     line=line,
                 )
@@ -245,6 +274,7 @@ def load_catalog(path: Path, model: Metamodel) -> tuple[Catalog | None, list[Pro
                     level=level,
                     description=src.text_value(raw_area, "beschreibung").strip(),
                     requirements=tuple(reqs),
+                    classes=tuple((k, v) for k, v in classes if v),
                 )
             )
     catalog = Catalog(
@@ -252,13 +282,33 @@ def load_catalog(path: Path, model: Metamodel) -> tuple[Catalog | None, list[Pro
         name=name,
         version=version,
         title=src.text_value(head, "titel") or name,
-        illustrative=bool(head.get("illustrativ", False)),
+        illustrative=src.bool_value(head, "illustrativ"),
         notice=src.text_value(head, "hinweis").strip(),
         description=src.text_value(head, "beschreibung").strip(),
         areas=tuple(areas),
         path=path,
+        classification=classification,
     )
     return catalog, src.problems
+
+
+def _classification(src: TomlFile, head: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """``[katalog.gliederung]``: classification key -> allowed values (bad entries reported)."""
+    raw = src.table_value(head, "gliederung")
+    result: dict[str, tuple[str, ...]] = {}
+    for key in raw:
+        values = src.list_value(raw, key, src.line("gliederung") or 1)
+        if key in _AREA_KEYS - {LEVEL_KEY} or not values:
+            src._add(
+                "bad_value",
+                f"Die Gliederung „{key}“ ist ungültig.",
+                f'Schreiben Sie eine Liste der erlaubten Werte, z. B. {key} = ["Wert 1", "Wert 2"]; '
+                "„kennung“, „titel“, „beschreibung“ und „anforderung“ sind als Namen nicht erlaubt.",
+                line=src.line(key, None, src.line("gliederung") or 1),
+            )
+            continue
+        result[str(key)] = values
+    return result
 
 
 def load_catalogs(folder: Path, model: Metamodel) -> tuple[dict[str, Catalog], list[Problem]]:
@@ -266,7 +316,8 @@ def load_catalogs(folder: Path, model: Metamodel) -> tuple[dict[str, Catalog], l
     catalogs: dict[str, Catalog] = {}
     problems: list[Problem] = []
     for path in sorted(folder.glob("*.toml")):
-        catalog, found = load_catalog(path, model)
+        with processing(path):
+            catalog, found = load_catalog(path, model)
         problems += found
         if catalog is None:
             continue

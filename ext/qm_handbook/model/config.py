@@ -2,14 +2,25 @@
 
 All settings are declared once in :class:`HandbookConfig`; each field becomes a Sphinx
 config value ``handbook_<name>``. Code reads them only through :func:`get_config`.
+
+Every value is checked once, when the configuration is read (:func:`check_config`): a
+value of the wrong type or outside its choices gives the German warning
+``qm.bad_config`` naming the setting, the allowed values and the default, and the
+default is used instead. A setting marked ``strict`` (the publishing profile) stops the
+build instead, because a fallback could publish the wrong pages. (``handbook_as_of`` is
+checked where it is resolved, see :func:`resolve_as_of`.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from ..checks.diagnostics import Problem, suggest
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -55,31 +66,109 @@ class HandbookConfig:
     )
     pdf_jobs: str = field(
         default="1",
-        metadata={"rebuild": "", "help": "Prozesse für das Erzeugen der PDFs: Zahl oder „auto“ (ein Prozess je Kern)"},
+        metadata={
+            "rebuild": "",
+            "help": "Prozesse für das Setzen der PDFs: Zahl oder „auto“ (ein Prozess je Kern)",
+            "pattern": r"\s*(\d+|[Aa][Uu][Tt][Oo])\s*",
+            "expected": "eine ganze Zahl oder „auto“",
+        },
     )
     check_report: str = field(
         default="",
         metadata={"rebuild": "", "help": "Datei für die Zusammenfassung der Prüfung (Meldungen je Code, JSON)"},
+    )
+    profil: str = field(
+        default="intern",
+        metadata={
+            "rebuild": "html",
+            "help": "„intern“: alles (mit PDFs); „oeffentlich“: öffentliche Website ohne interne Seiten und Einträge",
+            # No default on error: falling back to "intern" could publish internal pages.
+            # (The profile's values are checked by qm_handbook.publish.profile.)
+            "strict": True,
+        },
     )
     navigation: str = field(
         default="aktuell",
         metadata={
             "rebuild": "html",
             "help": "Seitenleiste: „aktuell“ zeigt nur die Seiten der aktuellen Einrichtung, „alle“ jede Seite",
+            "choices": ("aktuell", "alle"),
         },
     )
 
 
 def register(app: Sphinx) -> None:
-    """Register every field of :class:`HandbookConfig` as ``handbook_<name>``."""
+    """Register every field of :class:`HandbookConfig` as ``handbook_<name>`` and check them."""
+    from .. import pipeline
+
     for f in fields(HandbookConfig):
         app.add_config_value(f"handbook_{f.name}", f.default, f.metadata["rebuild"], types=frozenset({str}))
+    app.connect("config-inited", check_config, priority=pipeline.CHECK_CONFIG)
 
 
 def get_config(config: Config) -> HandbookConfig:
     """The typed settings of a Sphinx config."""
     values: dict[str, Any] = {f.name: getattr(config, f"handbook_{f.name}") for f in fields(HandbookConfig)}
     return HandbookConfig(**values)
+
+
+def config_problem(name: str, value: object, conf_py: Path | None = None) -> Problem | None:
+    """The problem of one ``handbook_<name>`` value (None: the value is fine).
+
+    :param conf_py: the project's ``conf.py`` (for the line of the setting)
+    """
+    spec = next(f for f in fields(HandbookConfig) if f.name == name)
+    setting, default = f"handbook_{name}", spec.default
+    choices: tuple[str, ...] = spec.metadata.get("choices", ())
+    pattern: str | None = spec.metadata.get("pattern")
+    if not isinstance(value, str):
+        wrong = f"{setting} = {value!r} ist kein Text."
+        allowed = "Schreiben Sie den Wert in Anführungszeichen."
+    elif choices and value not in choices:
+        wrong = f"{setting} = „{value}“ ist nicht zulässig; erlaubt: {', '.join(f'„{c}“' for c in choices)}."
+        allowed = suggest(value, list(choices)) or "Tragen Sie einen erlaubten Wert ein."
+    elif pattern is not None and not re.fullmatch(pattern, value):
+        wrong = f"{setting} = „{value}“ ist nicht zulässig; erwartet ist {spec.metadata['expected']}."
+        allowed = "Tragen Sie einen erlaubten Wert ein."
+    else:
+        return None
+    # Located at its line in conf.py; a value given with ``-D`` has no line and no file.
+    line = _line_of(conf_py, setting) if conf_py is not None else None
+    fallback = f"Bis dahin gilt der Vorgabewert „{default}“."
+    if spec.metadata.get("strict"):
+        fallback = "Der Bau hält an: ein Ersatzwert könnte hier falsch veröffentlichen."
+    return Problem(
+        code="bad_config",
+        message=wrong,
+        hint=f"{allowed} {fallback}",
+        file=conf_py if line is not None else None,
+        line=line,
+    )
+
+
+def _line_of(conf_py: Path, setting: str) -> int | None:
+    try:
+        lines = conf_py.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = re.compile(rf"\s*{setting}\s*[:=]")
+    return next((number for number, line in enumerate(lines, 1) if found.match(line)), None)
+
+
+def check_config(app: Sphinx, config: Config) -> None:
+    """Check every ``handbook_*`` value; a wrong one is reported and replaced by its default."""
+    from ..checks.reporting import log_problems
+
+    conf_py = Path(app.confdir) / "conf.py"
+    for spec in fields(HandbookConfig):
+        problem = config_problem(spec.name, config[f"handbook_{spec.name}"], conf_py)
+        if problem is not None and spec.metadata.get("strict"):
+            from sphinx.errors import ConfigError
+
+            raise ConfigError(f"{problem.location(Path(app.confdir))}: {problem.text()}".lstrip(": "))
+        if problem is not None:
+            log_problems([problem], Path(app.srcdir), env_ready=False)
+            config[f"handbook_{spec.name}"] = spec.default
 
 
 def resolve_as_of(setting: str, environ: dict[str, str] | None = None) -> dt.date:

@@ -1,8 +1,9 @@
 """The per-build context: metamodel, catalogs, network and institutions.
 
-Loaded once when the builder starts (never per page) and kept on the build
-environment, so directives and processors on every page read the same precomputed
-indices. Problems found while loading are logged once, with file and line.
+Loaded once per build (never per page) on first use, :func:`handbook_context`, and
+kept in the build state (:mod:`qm_handbook.state`), so directives and processors on
+every page read the same precomputed indices (:func:`get_context`). Problems found
+while loading are logged once, with file and line.
 """
 
 from __future__ import annotations
@@ -13,10 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..checks.diagnostics import Problem
+from ..checks.reporting import log_problems
+from ..learning.rotation import RotationData, load_rotation, rotation_problems
+from ..state import get_state, state_of
 from .catalog import Catalog, Requirement, load_catalogs
 from .config import get_config, resolve_as_of
 from .institutions import Institution, Network, load_institutions, load_network
 from .metamodel import Metamodel, load_metamodel
+from .progress import processing
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -38,6 +43,8 @@ class HandbookContext:
     by_code: dict[str, Institution] = field(default_factory=dict)
     by_slug: dict[str, Institution] = field(default_factory=dict)
     requirements: dict[str, tuple[Catalog, Requirement]] = field(default_factory=dict)
+    #: hosting rotation groups, pauses, swaps and skips (``netzwerk.toml``)
+    rotation: RotationData = field(default_factory=lambda: RotationData(groups=(), changes=()))
 
     def __post_init__(self) -> None:
         self.by_code = {i.code: i for i in self.institutions}
@@ -70,9 +77,13 @@ def load_context(app: Sphinx) -> HandbookContext:
     catalogs, found = load_catalogs(srcdir / cfg.catalog_dir, model)
     problems += found
     network: Network | None = None
+    rotation = RotationData(groups=(), changes=())
     network_path = srcdir / cfg.network_file
     if network_path.exists():
-        network, found = load_network(network_path)
+        with processing(network_path):
+            network, found = load_network(network_path)
+        problems += found
+        rotation, found = load_rotation(network_path)
         problems += found
     regions = {r.code for r in network.regions} if network else set()
     institutions, found = load_institutions(srcdir / cfg.institutions_dir, regions)
@@ -91,6 +102,25 @@ def load_context(app: Sphinx) -> HandbookContext:
                     line=TomlFile(inst.path).line("katalog"),
                 )
             )
+    outside = [path for path in [*(c.path for c in catalogs.values()), *(i.path for i in institutions),
+                                 *([network_path] if network else [])] if not _inside(srcdir, path)]  # fmt: skip
+    for path in outside:
+        problems.append(
+            Problem(
+                code="symlink_outside",
+                message="Die Daten-Datei zeigt über einen symbolischen Link auf eine Datei außerhalb des Projekts "
+                f"({path.resolve()}); ihr Inhalt wird nicht veröffentlicht.",
+                hint="Kopieren Sie die Datei ins Projekt, statt sie zu verlinken.",
+                file=path,
+                line=1,
+            )
+        )
+    catalogs = {key: c for key, c in catalogs.items() if c.path not in outside}
+    institutions = [i for i in institutions if i.path not in outside]
+    network = None if network_path in outside else network
+    if network is None:
+        rotation = RotationData(groups=(), changes=())
+    problems += rotation_problems(rotation, [i.code for i in institutions], network_path)
     try:
         as_of = resolve_as_of(cfg.as_of)
     except ValueError as exc:
@@ -105,10 +135,31 @@ def load_context(app: Sphinx) -> HandbookContext:
         institutions_dir=cfg.institutions_dir.strip("/"),
         as_of=as_of,
         problems=problems,
+        rotation=rotation,
     )
 
 
+def _inside(srcdir: Path, path: Path) -> bool:
+    """The file, with every symlink resolved, lies inside the project."""
+    try:
+        path.resolve().relative_to(srcdir.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def handbook_context(app: Sphinx) -> HandbookContext:
+    """The context of the running build, loaded (and its problems logged) on first use."""
+    state = get_state(app)
+    if state.context is None:
+        state.context = load_context(app)
+        log_problems(state.context.problems, state.context.srcdir, env_ready=False)
+    return state.context
+
+
 def get_context(env: BuildEnvironment) -> HandbookContext:
-    """The context of the running build (loaded at ``builder-inited``)."""
-    ctx: HandbookContext = env.qm_context  # type: ignore[attr-defined]
+    """The context of the running build (for directives and everything that has ``env``)."""
+    ctx = state_of(env).context
+    if ctx is None:  # pragma: no cover - the extension loads it at config-inited
+        raise RuntimeError("the handbook context is not loaded yet (qm_handbook not set up?)")
     return ctx

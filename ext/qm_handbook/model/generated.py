@@ -12,7 +12,14 @@ through :class:`GeneratedFolder`, which guarantees:
 * the folder carries a marker file (:data:`MARKER`) listing every file the generator
   wrote; clean-up deletes only files listed there, never anything else;
 * a file the generator did not write is never overwritten (it is reported instead);
-* symlinks are never followed: a symlinked folder or file is reported and left alone.
+* symlinks are never followed: a symlinked folder or file is reported and left alone;
+* the folder holds its own ``.gitignore`` (``*``), so generated pages never show up as
+  changes in version control, wherever the folders are configured.
+
+Decision on "the check command writes nothing outside its own build folder": Sphinx
+reads pages only from the source tree, so catalog and region pages must live there;
+they live only in these tool-owned, marked, self-ignoring folders. Everything else the
+check writes (doctrees, page-scan cache, summary) is below ``_build/``.
 
 Folders from before the marker existed are taken over file by file, but only files
 that start with the generator's own header line.
@@ -30,6 +37,9 @@ from pathlib import Path
 from ..checks.diagnostics import Problem
 
 MARKER = ".qm-generiert.json"
+#: Every generated folder ignores itself in git: the check command leaves ``git status`` clean.
+IGNORE = ".gitignore"
+IGNORE_TEXT = "# Vom Qualitätshandbuch-Generator erzeugt; wird bei jedem Bau neu geschrieben.\n*\n"
 #: Allowed folder and file names of generated pages (and of data values that become one).
 NAME_RE = re.compile(r"[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*")
 #: Longest name derived from data.
@@ -48,6 +58,25 @@ NAME_HINT = (
     "Erlaubt sind Buchstaben (ohne Umlaute), Ziffern und einzelne Zeichen „.“, „-“ oder „_“ zwischen ihnen, "
     f"höchstens {MAX_NAME} Zeichen (z. B. „1.0“ oder „west“); „/“, „\\“ und „..“ sind nicht erlaubt."
 )
+
+
+_MARKUP = re.compile(r"([\\`*_{}\[\]<>#|~$&!])")
+_LINE_START = re.compile(r"^(?:[-+=:%>]|\d+[.)])")
+
+
+def escape_text(value: str) -> str:
+    """A value from a data file as literal MyST text: every character stands for itself.
+
+    Characters with a meaning in (My)ST Markdown are escaped wherever they stand (roles,
+    links, HTML, emphasis, fences, tables), and so are those that only mean something at
+    the start of a line (lists, comments, block quotes, field lists, colon fences);
+    leading spaces are dropped (no code blocks). Blank lines still separate paragraphs.
+    """
+    lines = []
+    for line in value.splitlines():
+        line = _MARKUP.sub(r"\\\1", line.strip())
+        lines.append(_LINE_START.sub(lambda m: f"{m[0][:-1]}\\{m[0][-1]}", line))
+    return "\n".join(lines)
 
 
 def _looks_generated(path: Path) -> bool:
@@ -184,8 +213,18 @@ class GeneratedFolder:
             folder.rmdir()
             folder = folder.parent
 
+    def _write_ignore(self, wanted: bool) -> None:
+        """Keep the folder out of version control with its own ``.gitignore`` (only ever our own)."""
+        ignore = self.root / IGNORE
+        ours = ignore.is_file() and not ignore.is_symlink() and ignore.read_bytes() == IGNORE_TEXT.encode("utf-8")
+        if wanted and not ignore.exists() and not ignore.is_symlink():
+            ignore.write_text(IGNORE_TEXT, encoding="utf-8")
+        elif not wanted and ours:
+            ignore.unlink()
+
     def _write_marker(self, written: set[str]) -> None:
         marker = self.root / MARKER
+        self._write_ignore(bool(written))
         if not written:
             if marker.is_file() and not marker.is_symlink():
                 marker.unlink()

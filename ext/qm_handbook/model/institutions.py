@@ -18,10 +18,13 @@ from pathlib import Path
 
 from ..checks.diagnostics import Problem
 from .generated import NAME_HINT, is_safe_name
+from .progress import processing
+from .shapes import InstitutionFile, keys_of, tables_of
 from .tomlfile import TomlFile
 
 INSTITUTION_FILE = "einrichtung.toml"
 STATUSES = ("Einführung", "Selbstevaluation", "zertifiziert")
+VISIBILITIES = ("öffentlich", "intern")
 _SHORT_CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{0,7}$")
 #: Codes institutions must not use: they prefix network items.
 RESERVED_CODES = frozenset({"NETZ"})
@@ -45,6 +48,12 @@ class Network:
     summary: str
     founded: str
     regions: tuple[Region, ...]
+    #: Hosting rotation of a network without regions (one group).
+    rotation: tuple[str, ...] = ()
+    #: Title of the website (``titel``); empty: derived from the name.
+    title: str = ""
+    #: Who publishes the handbook (``herausgeber``); empty: the network.
+    publisher: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,20 +85,15 @@ class Institution:
     handbook_version: str = ""
     approved_by: str = ""
     approved_on: dt.date | None = None
+    #: Default visibility of the institution's pages (``sichtbarkeit``; a page's
+    #: front matter overrides it).
+    visibility: str = "öffentlich"
     path: Path = field(default_factory=Path)
 
 
-_TOP_KEYS = {
-    "name", "kurzname", "kuerzel", "region", "art", "fiktiv", "status", "katalog",
-    "zielgruppen", "adresse", "kontakt", "zertifizierung", "qm", "handbuch",
-}  # fmt: skip
-_TABLE_KEYS = {
-    "adresse": {"strasse", "plz", "ort"},
-    "kontakt": {"telefon", "email", "web"},
-    "zertifizierung": {"stelle", "zertifikat_gueltig_bis", "naechstes_audit", "zusatz"},
-    "qm": {"naechstes_internes_audit", "partner_cross_audit"},
-    "handbuch": {"version", "freigegeben_von", "freigegeben_am"},
-}
+#: Keys of ``einrichtung.toml`` and of its tables: from the shape in :mod:`.shapes`.
+_TOP_KEYS = set(keys_of(InstitutionFile))
+_TABLE_KEYS = {name: set(keys_of(shape)) for name, shape in tables_of(InstitutionFile).items()}
 
 
 def load_institution(path: Path, regions: set[str]) -> tuple[Institution | None, list[Problem]]:
@@ -105,15 +109,7 @@ def load_institution(path: Path, regions: set[str]) -> tuple[Institution | None,
     src.check_keys(data, _TOP_KEYS)
     tables: dict[str, dict[str, object]] = {}
     for name, allowed in _TABLE_KEYS.items():
-        table = data.get(name, {})
-        if not isinstance(table, dict):
-            src._add(
-                "bad_value",
-                f"„{name}“ muss eine Tabelle sein.",
-                f"Schreiben Sie [{name}] in eine eigene Zeile.",
-                line=src.line(name),
-            )
-            table = {}
+        table = src.table_value(data, name)
         src.check_keys(table, allowed, name)
         tables[name] = table
     code = src.text_value(data, "kuerzel", required=True)
@@ -127,7 +123,7 @@ def load_institution(path: Path, regions: set[str]) -> tuple[Institution | None,
         )
         code = ""
     name = src.text_value(data, "name", required=True)
-    region = src.text_value(data, "region", required=True)
+    region = src.text_value(data, "region", required=bool(regions))
     if region and regions and region not in regions:
         from ..checks.diagnostics import suggest
 
@@ -149,10 +145,10 @@ def load_institution(path: Path, regions: set[str]) -> tuple[Institution | None,
         short_name=src.text_value(data, "kurzname") or name,
         region=region,
         kind=src.text_value(data, "art"),
-        fictional=bool(data.get("fiktiv", False)),
+        fictional=src.bool_value(data, "fiktiv"),
         status=status,
         catalog=catalog,
-        target_groups=tuple(str(t) for t in data.get("zielgruppen", [])),
+        target_groups=src.list_value(data, "zielgruppen"),
         street=src.text_value(tables["adresse"], "strasse"),
         postcode=src.text_value(tables["adresse"], "plz"),
         city=src.text_value(tables["adresse"], "ort"),
@@ -162,12 +158,13 @@ def load_institution(path: Path, regions: set[str]) -> tuple[Institution | None,
         certification_body=src.text_value(cert, "stelle"),
         certificate_valid_until=src.date_value(cert, "zertifikat_gueltig_bis", required=status == "zertifiziert"),
         next_audit=src.date_value(cert, "naechstes_audit"),
-        certificate_extras=tuple(str(t) for t in cert.get("zusatz", [])),  # type: ignore[attr-defined]
+        certificate_extras=src.list_value(cert, "zusatz"),
         next_internal_audit=src.date_value(qm, "naechstes_internes_audit"),
         cross_audit_partner=src.text_value(qm, "partner_cross_audit"),
         handbook_version=src.text_value(hb, "version"),
         approved_by=src.text_value(hb, "freigegeben_von"),
         approved_on=src.date_value(hb, "freigegeben_am"),
+        visibility=src.choice(data, "sichtbarkeit", VISIBILITIES, required=False) or "öffentlich",
         path=path,
     )
     return institution, src.problems
@@ -178,19 +175,21 @@ def load_network(path: Path) -> tuple[Network | None, list[Problem]]:
     src = TomlFile(path)
     if not src.ok:
         return None, src.problems
-    src.check_keys(src.data, {"name", "kurzbeschreibung", "gegruendet", "region"})
+    allowed = {"name", "titel", "herausgeber", "kurzbeschreibung", "gegruendet", "region", "rotation", "sicherheit"}
+    src.check_keys(src.data, allowed | {"rotation_pausen", "rotation_aenderung"})
     regions = []
-    for raw in src.data.get("region", []):
-        src.check_keys(raw, {"kuerzel", "name", "fiktiv", "rotation"}, "region")
+    for raw in src.tables(src.data, "region"):
+        src.check_keys(raw, {"kuerzel", "name", "fiktiv", "rotation", "pausen"}, "region")
         code = src.text_value(raw, "kuerzel", required=True, where="region")
+        start = src.line("kuerzel", code) or 1
         code = src.safe_name(code, "Das Regionskürzel", "kuerzel")
         if code:
             regions.append(
                 Region(
                     code=code,
-                    name=src.text_value(raw, "name", required=True, where="region"),
-                    fictional=bool(raw.get("fiktiv", False)),
-                    rotation=tuple(str(c) for c in raw.get("rotation", [])),
+                    name=src.text_value(raw, "name", required=True, where="region", start=start),
+                    fictional=src.bool_value(raw, "fiktiv", start),
+                    rotation=src.list_value(raw, "rotation", start),
                 )
             )
     network = Network(
@@ -198,6 +197,9 @@ def load_network(path: Path) -> tuple[Network | None, list[Problem]]:
         summary=src.text_value(src.data, "kurzbeschreibung"),
         founded=src.text_value(src.data, "gegruendet"),
         regions=tuple(regions),
+        rotation=src.list_value(src.data, "rotation"),
+        title=src.text_value(src.data, "titel"),
+        publisher=src.text_value(src.data, "herausgeber"),
     )
     return network, src.problems
 
@@ -238,7 +240,8 @@ def load_institutions(folder: Path, regions: set[str]) -> tuple[list[Institution
                 )
             )
             continue
-        institution, found = load_institution(path, regions)
+        with processing(path):
+            institution, found = load_institution(path, regions)
         problems += found
         if institution is None:
             continue
@@ -257,4 +260,7 @@ def load_institutions(folder: Path, regions: set[str]) -> tuple[list[Institution
         by_code[institution.code] = institution
         institutions.append(institution)
     institutions.sort(key=lambda i: (i.region, i.code))
+    from ..checks.references import check_partners
+
+    problems += check_partners(institutions)
     return institutions, problems

@@ -16,13 +16,19 @@ from typing import Any, Literal
 
 METAMODEL_FILE = Path(__file__).with_name("metamodel.toml")
 
-FieldKind = Literal["text", "date", "choice"]
+#: ``codes``: comma-separated short codes of institutions.
+FieldKind = Literal["text", "date", "choice", "codes"]
 Scope = Literal["catalog", "institution", "network"]
 
 #: Pattern every need ID must match: upper-case letters, digits and underscores,
 #: starting with a letter. Dots are not allowed because sphinx-needs reads
 #: ``ID.part`` as a reference to a need part.
-ID_REGEX = r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$"
+#: Longest need ID (documented in the authors' guide); longer IDs are rejected.
+MAX_ID_LENGTH = 64
+ID_REGEX = rf"^(?=.{{1,{MAX_ID_LENGTH}}}$)[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$"
+
+#: Fields kept in needs.json but not shown on need cards (the checked-text fingerprint).
+HIDDEN_FIELDS = frozenset({"geprueft_gegen"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -37,6 +43,8 @@ class FieldDef:
     #: For dates: the field whose date this one must not precede (e.g. valid-until
     #: after collected-on).
     after: str = ""
+    #: What the value names: "" (free) or "einrichtung" (an institution's short code).
+    refers: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -68,6 +76,19 @@ class TypeDef:
     optional: tuple[str, ...] = ()
     #: Status value -> fields that must be filled when the need has that status.
     status_requires: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Default visibility of the type's items on the public site (vocabulary
+    #: ``sichtbarkeit``); an item's field or an internal page overrides it.
+    visibility: str = "öffentlich"
+    #: Middle part of new IDs (``W1_NW_01``); empty: no ``neu`` command for the type.
+    id_prefix: str = ""
+    #: Page new entries are appended to (institution: relative to its folder; network:
+    #: relative to the source folder; ending in ``/``: a new page per entry there).
+    page: str = ""
+    #: A field of kind ``codes``: the need counts as a measure of each institution it
+    #: names (shared action items, peer-review findings); empty for other types.
+    measure_for: str = ""
+    #: The measure source (``massnahmenquelle``) such a measure shows.
+    measure_source: str = ""
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -88,6 +109,8 @@ class ReportRules:
     finding_closed: tuple[str, ...] = ()
     finding_needs_measure: tuple[str, ...] = ()
     weights: dict[str, float] = field(default_factory=dict)
+    #: phase of the quality development cycle → massnahmenstatus values, in cycle order
+    cycle_phases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -99,6 +122,8 @@ class Metamodel:
     types: dict[str, TypeDef]
     links: dict[str, LinkDef]
     reports: ReportRules = field(default_factory=ReportRules)
+    #: Status value -> display kind (``erledigt``, ``teilweise``, ``ruhend``); others are ``offen``.
+    status_kinds: dict[str, str] = field(default_factory=dict)
     source: Path = field(default=METAMODEL_FILE)
 
     def links_from(self, type_name: str) -> list[LinkDef]:
@@ -112,6 +137,10 @@ class Metamodel:
     def date_fields(self) -> list[str]:
         """Names of all fields that hold dates."""
         return [f.name for f in self.fields.values() if f.kind == "date"]
+
+    def status_kind(self, status: str) -> str:
+        """How a card shows ``status``: ``erledigt``, ``teilweise``, ``ruhend`` or ``offen``."""
+        return self.status_kinds.get(status, "offen")
 
 
 class MetamodelError(ValueError):
@@ -141,7 +170,10 @@ def parse_metamodel(data: dict[str, Any], source: Path = METAMODEL_FILE) -> Meta
             vocabulary=vocabularies.get(vocab_name, ()) if vocab_name else (),
             description=spec.get("description", ""),
             after=spec.get("after", ""),
+            refers=spec.get("refers", ""),
         )
+        if fields[name].refers not in ("", "einrichtung"):
+            raise MetamodelError(f"field {name!r}: 'refers' must be 'einrichtung'")
     for f in fields.values():
         if f.after and (f.after not in fields or fields[f.after].kind != "date" or f.kind != "date"):
             raise MetamodelError(f"field {f.name!r}: 'after' must name another date field")
@@ -157,6 +189,15 @@ def parse_metamodel(data: dict[str, Any], source: Path = METAMODEL_FILE) -> Meta
         for status, needed in status_requires.items():
             if status not in vocabularies.get(status_vocab or "", ()) or not set(needed) <= set(fields):
                 raise MetamodelError(f"type {name!r}: bad status_requires entry {status!r}")
+        visibility = str(spec.get("visibility", "öffentlich"))
+        if visibility not in vocabularies.get("sichtbarkeit", ("öffentlich", "intern")):
+            raise MetamodelError(f"type {name!r}: visibility {visibility!r} not in vocabulary 'sichtbarkeit'")
+        measure_for = str(spec.get("measure_for", ""))
+        if measure_for and (measure_for not in _tuple(spec.get("required")) or fields[measure_for].kind != "codes"):
+            raise MetamodelError(f"type {name!r}: measure_for must name a required field of kind 'codes'")
+        measure_source = str(spec.get("measure_source", ""))
+        if measure_for and measure_source not in vocabularies.get("massnahmenquelle", ()):
+            raise MetamodelError(f"type {name!r}: measure_source {measure_source!r} not in massnahmenquelle")
         types[name] = TypeDef(
             name=name,
             title=spec["title"],
@@ -167,6 +208,11 @@ def parse_metamodel(data: dict[str, Any], source: Path = METAMODEL_FILE) -> Meta
             required=_tuple(spec.get("required")),
             optional=_tuple(spec.get("optional")),
             status_requires=status_requires,
+            visibility=visibility,
+            id_prefix=str(spec.get("id_prefix", "")),
+            page=str(spec.get("page", "")),
+            measure_for=measure_for,
+            measure_source=measure_source,
         )
     links: dict[str, LinkDef] = {}
     for name, spec in data.get("links", {}).items():
@@ -185,7 +231,32 @@ def parse_metamodel(data: dict[str, Any], source: Path = METAMODEL_FILE) -> Meta
             single=bool(spec.get("single", False)),
         )
     reports = _report_rules(data.get("reports", {}), vocabularies)
-    return Metamodel(vocabularies=vocabularies, fields=fields, types=types, links=links, reports=reports, source=source)
+    return Metamodel(
+        vocabularies=vocabularies,
+        fields=fields,
+        types=types,
+        links=links,
+        reports=reports,
+        status_kinds=_status_kinds(data.get("status_kinds", {}), vocabularies),
+        source=source,
+    )
+
+
+STATUS_KINDS = ("erledigt", "teilweise", "ruhend")
+
+
+def _status_kinds(spec: dict[str, Any], vocabularies: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Check the ``[status_kinds]`` table: known kinds, values from some vocabulary."""
+    known = {value for values in vocabularies.values() for value in values}
+    kinds: dict[str, str] = {}
+    for kind, values in spec.items():
+        if kind not in STATUS_KINDS:
+            raise MetamodelError(f"status_kinds: unknown kind {kind!r} (known: {', '.join(STATUS_KINDS)})")
+        for value in _tuple(values):
+            if value not in known:
+                raise MetamodelError(f"status_kinds.{kind}: {value!r} is in no vocabulary")
+            kinds[value] = kind
+    return kinds
 
 
 _REPORT_VOCABULARIES = {
@@ -218,7 +289,17 @@ def _report_rules(spec: dict[str, Any], vocabularies: dict[str, tuple[str, ...]]
         finding_closed=_tuple(spec.get("finding_closed")),
         finding_needs_measure=_tuple(spec.get("finding_needs_measure")),
         weights={str(k): float(v) for k, v in spec.get("weights", {}).items()},
+        cycle_phases=_cycle_phases(spec.get("cycle_phases", {}), vocabularies.get("massnahmenstatus", ())),
     )
+
+
+def _cycle_phases(spec: dict[str, Any], statuses: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Check that the phases cover every measure status exactly once."""
+    phases = {str(k): _tuple(v) for k, v in spec.items()}
+    listed = [s for values in phases.values() for s in values]
+    if phases and sorted(listed) != sorted(statuses):
+        raise MetamodelError(f"reports.cycle_phases must list every massnahmenstatus once: {listed}")
+    return phases
 
 
 @cache
@@ -238,7 +319,7 @@ def need_layout(model: Metamodel) -> dict[str, Any]:
     meta += [
         f'<<meta("{f.name}", prefix="{_escape_rst(f.label)}: ")>>'
         for f in model.fields.values()
-        if f.name != "geprueft_gegen"
+        if f.name not in HIDDEN_FIELDS
     ]
     meta.append("<<meta_links_all()>>")
     return {

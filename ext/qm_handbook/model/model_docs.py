@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 
+#: German names of the field kinds of ``metamodel.toml``.
+FIELD_KINDS = {"text": "Text", "date": "Datum (JJJJ-MM-TT)", "choice": "Auswahl", "codes": "Kürzel von Einrichtungen"}
+
+
 def _table(header: list[str], rows: list[list[str]], widths: list[int]) -> nodes.table:
     table = nodes.table(classes=["qm-referenz"])
     group = nodes.tgroup(cols=len(header))
@@ -58,7 +62,7 @@ def model_tables(model: Metamodel) -> list[nodes.Node]:
         return f"{name} ({model.fields[name].label})"
 
     types = _table(
-        ["Direktive", "Typ", "Wo", "Pflichtfelder", "Weitere Felder", "Status"],
+        ["Direktive", "Typ", "Wo", "Pflichtfelder", "Weitere Felder", "Status", "Sichtbarkeit"],
         [
             [
                 t.name,
@@ -67,10 +71,11 @@ def model_tables(model: Metamodel) -> list[nodes.Node]:
                 ", ".join(label(f) for f in t.required) or "–",
                 ", ".join(label(f) for f in t.optional) or "–",
                 " | ".join(t.status) or "–",
+                t.visibility,
             ]
             for t in model.types.values()
         ],
-        [12, 12, 12, 26, 22, 16],
+        [11, 11, 10, 24, 20, 14, 10],
     )
     fields = _table(
         ["Option", "Bezeichnung", "Art", "Erlaubte Werte"],
@@ -78,7 +83,12 @@ def model_tables(model: Metamodel) -> list[nodes.Node]:
             [
                 f.name,
                 f.label,
-                {"text": "Text", "date": "Datum (JJJJ-MM-TT)", "choice": "Auswahl"}[f.kind],
+                {
+                    "text": "Text",
+                    "date": "Datum (JJJJ-MM-TT)",
+                    "choice": "Auswahl",
+                    "codes": "Kürzel von Einrichtungen",
+                }[f.kind],
                 " | ".join(f.vocabulary) or "–",
             ]
             for f in model.fields.values()

@@ -9,12 +9,30 @@ instead of raising when a key is missing or has the wrong kind of value.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from ..checks.diagnostics import Problem, line_of, suggest, toml_error_line
 from .generated import NAME_HINT, is_safe_name
+
+_KINDS: tuple[tuple[type, str], ...] = (
+    (bool, "ein Ja/Nein-Wert"),
+    (int, "eine Zahl"),
+    (float, "eine Zahl"),
+    (str, "ein Text"),
+    (dt.datetime, "ein Zeitpunkt"),
+    (dt.date, "ein Datum"),
+    (dt.time, "eine Uhrzeit"),
+    (list, "eine Liste"),
+    (dict, "eine Tabelle"),
+)
+
+
+def kind_of(value: object) -> str:
+    """German name of the kind of a TOML value ("ein Text", "eine Liste", …)."""
+    return next((name for kind, name in _KINDS if isinstance(value, kind)), "ein anderer Wert")
 
 
 class TomlFile:
@@ -63,10 +81,12 @@ class TomlFile:
             found = line_of(self.text, f'"{value}"', start) or line_of(self.text, str(value), start)
             if found:
                 return found
-        for needle in (f"{key} =", f"{key}=", f"[{key}]"):
-            found = line_of(self.text, needle, start)
-            if found:
-                return found
+        # at a line start or inside an inline table; bare or quoted, possibly dotted
+        name = rf"(?:[\w.-]+\.)?(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')"
+        pattern = re.compile(rf"(?:^|[{{,])\s*(?:\[+\s*)?{name}\s*(?:=|\]|$)")
+        for number, text in enumerate(self.text.splitlines(), 1):
+            if number >= start and pattern.search(text):
+                return number
         return None
 
     def require(self, table: dict[str, Any], key: str, where: str = "", example: str = "") -> Any:
@@ -78,20 +98,64 @@ class TomlFile:
         self._add("missing_key", f"Das Pflichtfeld „{key}“{place} fehlt.", hint, line=self.line(where) if where else 1)
         return None
 
-    def text_value(self, table: dict[str, Any], key: str, *, required: bool = False, where: str = "") -> str:
-        """A string value; other scalar types are converted, missing gives ""."""
+    def wrong_type(self, key: str, value: object, expected: str, example: str, start: int = 1) -> None:
+        """Record that ``key`` holds a value of the wrong kind (German kind names)."""
+        self._add(
+            "wrong_type",
+            f"„{key}“ muss {expected} sein, ist aber {kind_of(value)}.",
+            f"Schreiben Sie {example}.",
+            line=self.line(key, None, start) or self.line(key),
+        )
+
+    def text_value(
+        self, table: dict[str, Any], key: str, *, required: bool = False, where: str = "", start: int = 1
+    ) -> str:
+        """A string value; missing gives "". A value of another kind is reported (numbers are kept as text)."""
         value = self.require(table, key, where, f'{key} = "…"') if required else table.get(key)
-        if value is None:
-            return ""
-        if isinstance(value, (dict, list)):
-            self._add(
-                "bad_value",
-                f"„{key}“ muss ein einfacher Text sein.",
-                f'Schreiben Sie {key} = "…".',
-                line=self.line(key),
-            )
+        if value is None or isinstance(value, str):
+            return value or ""
+        self.wrong_type(key, value, "ein Text in Anführungszeichen", f'{key} = "…"', start)
+        if isinstance(value, (dict, list, bool)):
             return ""
         return str(value)
+
+    def list_value(self, table: dict[str, Any], key: str, start: int = 1) -> tuple[str, ...]:
+        """A list of texts; a single text or other kinds are reported (never split into letters)."""
+        value = table.get(key)
+        if value is None:
+            return ()
+        example = f'{key} = ["…", "…"]'
+        if not isinstance(value, list):
+            self.wrong_type(key, value, "eine Liste von Texten", example, start)
+            return ()
+        if not all(isinstance(v, str) for v in value):
+            wrong = next(v for v in value if not isinstance(v, str))
+            self.wrong_type(key, wrong, "eine Liste von Texten (jeder Eintrag in Anführungszeichen)", example, start)
+        return tuple(v for v in value if isinstance(v, str))
+
+    def bool_value(self, table: dict[str, Any], key: str, start: int = 1) -> bool:
+        """``true`` or ``false``; other kinds (also the text "true") are reported and read as false."""
+        value = table.get(key, False)
+        if isinstance(value, bool):
+            return value
+        self.wrong_type(key, value, "true oder false (ohne Anführungszeichen)", f"{key} = true", start)
+        return False
+
+    def table_value(self, table: dict[str, Any], key: str) -> dict[str, Any]:
+        """A sub-table ``[key]``; missing gives {}, other kinds are reported."""
+        value = table.get(key, {})
+        if isinstance(value, dict):
+            return value
+        self.wrong_type(key, value, "eine Tabelle", f"[{key}] in eine eigene Zeile und die Angaben darunter")
+        return {}
+
+    def tables(self, table: dict[str, Any], key: str) -> list[dict[str, Any]]:
+        """An array of tables ``[[key]]``; missing gives [], other kinds are reported."""
+        value = table.get(key, [])
+        if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+            return value
+        self.wrong_type(key, value, "eine Folge von Tabellen", f"[[{key}]] vor jedem Eintrag in eine eigene Zeile")
+        return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
     def choice(self, table: dict[str, Any], key: str, choices: tuple[str, ...], *, required: bool = True) -> str:
         """A value from a vocabulary; a wrong value is reported with a hint."""
@@ -117,6 +181,9 @@ class TomlFile:
             return value.date()
         if isinstance(value, dt.date):
             return value
+        if not isinstance(value, str):
+            self.wrong_type(key, value, "ein Datum", f"{key} = 2026-12-31")
+            return None
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:

@@ -5,8 +5,9 @@
 the main build writes them to ``pdf/`` in the website, and each institution's
 profile box links to its PDF. An institution PDF is complete on its own for an
 auditor: cover, document control, contents with page numbers, the handbook
-chapters, the catalog the institution answers and an audit appendix. WeasyPrint
-renders it (PDF/A-3b, tagged, German hyphenation); its complaints fail ``-W``.
+chapters, the catalog the institution answers and an audit appendix. Typst sets
+it (PDF/A-2a and PDF/UA-1 in one file, German hyphenation); its complaints become
+German warnings that fail ``-W``.
 """
 
 from __future__ import annotations

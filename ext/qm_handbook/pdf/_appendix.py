@@ -48,6 +48,17 @@ def statements_by_requirement(member: InstitutionResult) -> dict[str, list[str]]
     return {req: [s.id for s in cell.statements] for req, cell in member.cells.items()}
 
 
+#: IDs longer than this get line-break opportunities after their underscores in table cells.
+LONG_ID = 20
+#: Zero-width space: a line may break here; nothing is drawn.
+BREAK = "\u200b"
+
+
+def breakable_id(need_id: str) -> str:
+    """A long ID that may wrap after an underscore, so it stays inside a narrow table column."""
+    return need_id.replace("_", "_" + BREAK) if len(need_id) > LONG_ID else need_id
+
+
 def _ids(link: Linker, items: Sequence[tuple[str, str]]) -> Content:
     """Linked IDs separated by commas (a dash when empty)."""
     if not items:
@@ -56,7 +67,7 @@ def _ids(link: Linker, items: Sequence[tuple[str, str]]) -> Content:
     for i, (docname, need_id) in enumerate(items):
         if i:
             parts.append(nodes.Text(", "))
-        parts.append(ref(link, docname, need_id, need_id))
+        parts.append(ref(link, docname, need_id, breakable_id(need_id)))
     return para(*parts)
 
 
@@ -130,7 +141,7 @@ def audit_appendix(result: CoverageResult, inst: Institution, link: Linker) -> n
     appendix += _section("matrix", _matrix(result, member, link))
     measures = measures_plan(result, {"einrichtung": [inst.code], "offen": True}, link)
     appendix += _section("offen", [nodes.rubric(text="Offene Maßnahmen"), *measures, *_findings(result, member, link)])
-    appendix += _section("luecken", gap_list(result, [inst.code], None, link))
+    appendix += _section("luecken", gap_list(result, [inst.code], None, link, with_partners=False))
     return appendix
 
 

@@ -3,8 +3,9 @@
 ``sphinx-build -b qmpdf`` reuses the environment of the HTML build (same doctree
 folder), so pages are not read again. For each institution it assembles one
 document (cover, document control, contents, the institution's handbook pages in
-toctree order, the catalog it answers, the audit appendix), renders it to HTML with
-Sphinx's HTML writer and then to PDF with WeasyPrint. ``handbook_pdf_select``
+toctree order, the catalog it answers, the audit appendix), translates it to Typst
+markup (``_translate``) and typesets it with Typst (``_render``) in a compile folder
+below the doctree folder (``<doctrees>/qmpdf/<slug>/``). ``handbook_pdf_select``
 limits the run to some institutions (slugs, comma-separated; ``netzwerk`` for the
 network PDF).
 """
@@ -15,15 +16,15 @@ import contextlib
 import multiprocessing
 import os
 import posixpath
+import shutil
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from docutils import nodes
-from sphinx.builders.singlehtml import SingleFileHTMLBuilder
+from sphinx.builders import Builder
 from sphinx.util import logging
 from sphinx.util.display import status_iterator
 
@@ -36,10 +37,14 @@ from ..reports.result import get_result
 from ..reports.views_common import Linker
 from ..site.doccontrol import page_control
 from . import _front
+from . import _syntax as ty
 from ._appendix import audit_appendix, replace_report_views, statements_by_requirement
-from ._assemble import all_ids, doc_anchor, fix_references, inline_pages
+from ._assemble import doc_anchor, fix_references, inline_pages
 from ._catalog import catalog_chapter
+from ._media import Assets
 from ._render import RenderResult, RenderTask, render_task
+from ._syntax import PAGE_MARK
+from ._translate import TypstTranslator, link_targets
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Set
@@ -49,7 +54,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 NETWORK_SLUG = "netzwerk"
-#: Body font of the PDFs (print.css); DejaVu is embedded, with full German coverage.
+#: Folder below the doctree folder holding one compile folder (Typst's root) per PDF.
+WORK_DIR = "qmpdf"
 #: Class of nodes that only make sense on the website (e.g. the PDF download link).
 WEB_ONLY_CLASS = "qm-nur-web"
 
@@ -61,11 +67,6 @@ class PdfJob:
     slug: str
     start: str
     institution: Institution | None
-
-
-def css_string(text: str) -> str:
-    """``text`` as a quoted CSS string."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
 def plan_jobs(ctx: HandbookContext, root_doc: str, select: str) -> tuple[list[PdfJob], list[Problem]]:
@@ -93,76 +94,113 @@ def plan_jobs(ctx: HandbookContext, root_doc: str, select: str) -> tuple[list[Pd
 
 
 def pdf_workers(setting: str, jobs: int) -> int:
-    """How many processes render PDFs: ``handbook_pdf_jobs`` (a number or ``auto``), at most one per PDF."""
+    """How many processes typeset PDFs: ``handbook_pdf_jobs`` (a number or ``auto``), at most one per PDF."""
     value = setting.strip().lower()
     wanted = (os.cpu_count() or 1) if value == "auto" else int(value) if value.isdigit() else 1
     return max(1, min(wanted, jobs))
 
 
+#: PDFs one worker process typesets before it is replaced: Typst keeps a cache of every
+#: document it compiled for the life of the process (about 100 MB per handbook).
+TASKS_PER_PROCESS = 4
+
+
 @contextlib.contextmanager
-def _pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
-    """Worker processes for rendering (None: render in this process)."""
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+def _pool(workers: int, jobs: int) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes for typesetting (None: a single PDF, typeset in this process).
+
+    Processes are started fresh (``spawn``), never forked: Typst's own threads do not
+    survive a fork, a forked worker hangs. The builder uses one pool per batch of
+    :data:`TASKS_PER_PROCESS` PDFs per process, so memory stays bounded for 130
+    institutions (``max_tasks_per_child`` hangs in Python 3.11 when a worker is replaced).
+    """
+    if jobs < 2:
         yield None
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         yield pool
 
 
-class QmPdfBuilder(SingleFileHTMLBuilder):
+class QmPdfBuilder(Builder):
     """Writes the certification PDFs (see module docstring)."""
 
     name = "qmpdf"
-    format = "html"
+    format = "typst"
     epilog = "Die PDF-Dateien liegen in %(outdir)s."
-    copysource = False
-    search = False
+    supported_image_types = ["image/svg+xml", "image/png", "image/jpeg", "image/gif"]  # noqa: RUF012
 
-    def get_outdated_docs(self) -> str:  # type: ignore[override]
+    def init(self) -> None:
+        """Nothing to prepare: each PDF is assembled in :meth:`write_documents`."""
+
+    def get_outdated_docs(self) -> str:
         return "alle PDF-Dokumente"
 
+    def get_target_uri(self, docname: str, typ: str | None = None) -> str:
+        # Every page lives in the one document; ``_assemble`` turns these into anchors.
+        return f"#document-{docname}"
+
+    def get_relative_uri(self, from_: str, to: str, typ: str | None = None) -> str:
+        return self.get_target_uri(to, typ)
+
+    def prepare_writing(self, docnames: Set[str]) -> None:
+        """Nothing to prepare."""
+
+    def write_doc(self, docname: str, doctree: nodes.document) -> None:  # pragma: no cover - not called
+        """Pages are not written one by one (see :meth:`write_documents`)."""
+
     def write_documents(self, _docnames: Set[str]) -> None:
-        self.prepare_writing(set(self.env.all_docs))
         ctx = get_context(self.env)
         settings = get_config(self.config)
         jobs, problems = plan_jobs(ctx, self.config.root_doc, settings.pdf_select)
         log_problems(problems, ctx.srcdir)
+        try:
+            import typst  # noqa: F401
+        except ImportError:
+            log_problems([_setup_problem()], ctx.srcdir)
+            return
         from sphinx_needs.data import SphinxNeedsData
 
         keep = frozenset(SphinxNeedsData(self.env).get_needs_view())
         workers = pdf_workers(settings.pdf_jobs, len(jobs))
-        with _pool(workers) as pool:
+        stack = contextlib.ExitStack()
+        pool: ProcessPoolExecutor | None = None
+        batch = workers * TASKS_PER_PROCESS
+        progress = status_iterator(
+            jobs, "PDF setzen … ", "darkgreen", len(jobs), self.config.verbosity, lambda j: j.slug
+        )
+        try:
             pending: list[tuple[PdfJob, Future[RenderResult] | RenderResult]] = []
-            for job in status_iterator(
-                jobs, "PDF vorbereiten … ", "darkgreen", len(jobs), self.config.verbosity, lambda j: j.slug
-            ):
+            for job in progress:
+                if pending and len(pending) % batch == 0:
+                    self._report(ctx, pending)
+                    pending = []
+                if not pending:
+                    # A fresh pool for every batch: its processes end with it and free Typst's cache.
+                    stack.close()
+                    pool = stack.enter_context(_pool(workers, len(jobs)))
                 task = self._document(ctx, job, keep)
-                # Sphinx assembles the documents one after another; WeasyPrint, the slow part,
-                # may run in worker processes meanwhile.
+                # Sphinx assembles the documents one after another; Typst runs in worker processes meanwhile.
                 pending.append((job, pool.submit(render_task, task) if pool else render_task(task)))
-            for job, outcome in pending:
-                result = outcome.result() if isinstance(outcome, Future) else outcome
-                # Reported at the PDF's first page (a file path without line would be taken as a page name).
-                log_problems(
-                    [Problem(code="pdf_render", message=f"{job.slug}.pdf: WeasyPrint: {m}", docname=job.start)
-                     for m in result.messages],
-                    ctx.srcdir,
-                )  # fmt: skip
+            self._report(ctx, pending)
+        finally:
+            stack.close()
+
+    def _report(self, ctx: HandbookContext, pending: list[tuple[PdfJob, Future[RenderResult] | RenderResult]]) -> None:
+        """Wait for the PDFs of ``pending`` and log Typst's messages about them."""
+        for job, outcome in pending:
+            result = outcome.result() if isinstance(outcome, Future) else outcome
+            log_problems(
+                [Problem(code="pdf_render" if m.error else "pdf_content", message=f"{job.slug}.pdf: {m.text}",
+                         docname=m.docname or job.start)
+                 for m in result.messages],
+                ctx.srcdir,
+            )  # fmt: skip
+            if result.pages:
                 logger.info("PDF %s.pdf: %d Seiten", job.slug, result.pages)
 
-    def _linker(self, start: str) -> Linker:
-        """Links of the report views: resolved to anchors in the PDF by ``fix_references``."""
-
-        def link(docname: str, anchor: str) -> str | None:
-            if docname not in self.env.all_docs:
-                return None
-            uri = self.get_relative_uri(start, docname)
-            return f"{uri}#{anchor}" if anchor else uri
-
-        return link
-
     def _document(self, ctx: HandbookContext, job: PdfJob, keep: frozenset[str]) -> RenderTask:
-        """Assemble one PDF's HTML document."""
+        """Assemble and translate one PDF's document."""
         inst = job.institution
         include: Callable[[str], bool]
         prepare: Callable[[nodes.document], None] | None = None
@@ -181,38 +219,43 @@ class QmPdfBuilder(SingleFileHTMLBuilder):
             coverage = get_result(self._app)
             member = coverage.institutions[inst.code]
             doctree += catalog_chapter(ctx.catalogs[inst.catalog], statements_by_requirement(member))
-            doctree += audit_appendix(coverage, inst, self._linker(job.start))
-        doctree["docname"] = job.start
-        for table in doctree.findall(nodes.table):
-            # Tables built by code carry their column widths; let the HTML writer emit them.
-            if any(c.startswith("qm-") for c in table["classes"]) and "colwidths-auto" not in table["classes"]:
-                table["classes"].append("colwidths-given")
+            doctree += audit_appendix(coverage, inst, self._linker())
         fix_references(doctree, pages, keep)
-        self.imgpath = Path(self.srcdir).as_uri()
         self.post_process_images(doctree)
-        self.images = {uri: uri for uri in self.images}
-        body = self._body(doctree, job.start)
-        toc = _front.toc_entries(doctree.children, max_level=3)
-        front = self._front_matter(ctx, job, pages) + _front.toc_html(toc)
-        unresolved = {e.anchor for e in toc} - all_ids(doctree)
-        if unresolved:  # pragma: no cover - guards the assembly logic
-            raise RuntimeError(f"table of contents points to missing anchors: {sorted(unresolved)}")
-        return RenderTask(
-            html=self._page(ctx, job, front + body),
-            target=Path(self.outdir) / f"{job.slug}.pdf",
-            base_url=Path(self.srcdir),
-            extra_css=self._running_css(ctx, job),
+        folder = Path(self.doctreedir) / WORK_DIR / job.slug
+        shutil.rmtree(folder, ignore_errors=True)
+        assets = Assets(folder)
+        rows = self._control_rows(pages)
+        targets = link_targets(doctree) | {row.anchor for row in rows}
+        translator = TypstTranslator(srcdir=Path(self.srcdir), assets=assets, targets=targets, docname=job.start)
+        body = translator.translate(doctree.children)
+        log_problems(
+            [Problem(code="pdf_content", message=f"{job.slug}.pdf: {i.message}", docname=i.docname)
+             for i in translator.issues],
+            ctx.srcdir,
+        )  # fmt: skip
+        cover = self._cover(ctx, job)
+        logo = assets.add(cover.logo) if cover.logo is not None else None
+        source = (
+            f'#import "template.typ": *\n#show: qm-document.with({self._meta(ctx, job)})\n'
+            f"{PAGE_MARK}{job.start}\n"
+            + _front.cover_typst(cover, logo)
+            + _front.control_typst(rows, ctx.as_of)
+            + _front.contents_typst()
+            + body
         )
+        return RenderTask(source=source, folder=folder, target=Path(self.outdir) / f"{job.slug}.pdf", as_of=ctx.as_of)
 
-    def _body(self, doctree: nodes.document, docname: str) -> str:
-        doctree.settings = self.docsettings
-        self.secnumbers = {}
-        self.fignumbers = {}
-        self.dlpath = "_downloads"
-        self.current_docname = docname
-        visitor: Any = self.create_translator(doctree, self)
-        doctree.walkabout(visitor)
-        return "".join(visitor.fragment)
+    def _linker(self) -> Linker:
+        """Links of the report views: resolved to anchors in the PDF by ``fix_references``."""
+
+        def link(docname: str, anchor: str) -> str | None:
+            if docname not in self.env.all_docs:
+                return None
+            uri = self.get_target_uri(docname)
+            return f"{uri}#{anchor}" if anchor else uri
+
+        return link
 
     # -- document parts ------------------------------------------------------------------
 
@@ -226,8 +269,29 @@ class QmPdfBuilder(SingleFileHTMLBuilder):
             return job.institution.handbook_version
         return str(self.config.version or "")
 
-    def _front_matter(self, ctx: HandbookContext, job: PdfJob, pages: list[str]) -> str:
-        rows = [
+    def _meta(self, ctx: HandbookContext, job: PdfJob) -> str:
+        """The document data for the template (title, author, date, running header and footer)."""
+        who = job.institution.name if job.institution else (ctx.network.name if ctx.network else "")
+        what = "Qualitätshandbuch" if job.institution else "Netzwerkhandbuch"
+        version = self._version(job)
+        subject = (
+            f"Qualitätshandbuch der Einrichtung {who} für die Zertifizierung"
+            if job.institution
+            else f"Netzwerkteil und Anforderungskataloge des Netzwerks {who}".strip()
+        )
+        fields = {
+            "title": ty.string(self._title(ctx, job)),
+            "author": ty.string(who or str(self.config.project)),
+            "subject": ty.string(subject),
+            "date": ty.date(ctx.as_of),
+            "who": ty.string(who),
+            "what": ty.string(f"{what} · Version {version}" if version else what),
+            "stand": ty.string("Stand: " + format_date(ctx.as_of)),
+        }
+        return "(" + ", ".join(f"{k}: {v}" for k, v in fields.items()) + ")"
+
+    def _control_rows(self, pages: list[str]) -> list[_front.ControlRow]:
+        return [
             _front.ControlRow(
                 anchor=doc_anchor(d),
                 title=self.env.titles[d].astext() if d in self.env.titles else d,
@@ -235,7 +299,6 @@ class QmPdfBuilder(SingleFileHTMLBuilder):
             )
             for d in pages
         ]
-        return _front.cover_html(self._cover(ctx, job)) + _front.control_html(rows, ctx.as_of)
 
     def _cover(self, ctx: HandbookContext, job: PdfJob) -> _front.Cover:
         inst = job.institution
@@ -275,36 +338,16 @@ class QmPdfBuilder(SingleFileHTMLBuilder):
             logo=_front.find_logo(inst.path.parent),
         )
 
-    def _running_css(self, ctx: HandbookContext, job: PdfJob) -> str:
-        who = job.institution.name if job.institution else (ctx.network.name if ctx.network else "")
-        what = "Qualitätshandbuch" if job.institution else "Netzwerkhandbuch"
-        version = self._version(job)
-        right = f"{what} · Version {version}" if version else what
-        return (
-            f"@page {{ @top-left {{ content: {css_string(who)}; }} "
-            f"@top-right {{ content: {css_string(right)}; }} "
-            f"@bottom-left {{ content: {css_string('Stand: ' + format_date(ctx.as_of))}; }} }}"
-        )
-
-    def _page(self, ctx: HandbookContext, job: PdfJob, body: str) -> str:
-        title = self._title(ctx, job)
-        author = job.institution.name if job.institution else (ctx.network.name if ctx.network else "")
-        date = ctx.as_of.isoformat()
-        return (
-            '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">'
-            f"<title>{escape(title)}</title>"
-            f'<meta name="author" content="{escape(author)}">'
-            f'<meta name="generator" content="qm_handbook">'
-            f'<meta name="dcterms.created" content="{date}">'
-            f'<meta name="dcterms.modified" content="{date}">'
-            f"</head><body>{body}</body></html>"
-        )
-
-    def copy_assets(self) -> None:
-        """No static files: the PDF carries its own style."""
-
     def finish(self) -> None:
         """Nothing else to write: no search index, no build info."""
+
+
+def _setup_problem() -> Problem:
+    return Problem(
+        code="pdf_setup",
+        message="Das Python-Paket „typst“ fehlt, ohne es entsteht kein PDF.",
+        hint="`python3 noxfile.py -s pdf` installiert es in die eigene Umgebung (Abhängigkeitsgruppe „pdf“).",
+    )
 
 
 def pdf_href(docname: str, pdf_dir: str, slug: str) -> str:

@@ -58,7 +58,7 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[Bar], *, description: st
     values = "; ".join(f"{b.label}: {b.text}" for b in bars)
     desc = f"{description} {values}".strip()
     parts = [
-        # Font set on the SVG itself: renderers such as WeasyPrint do not apply page CSS inside it.
+        # Font set on the SVG itself: page CSS does not reach inside it (the PDF replaces it by its own font).
         f'<svg xmlns="http://www.w3.org/2000/svg" class="qm-diagramm" role="img" font-size="{FONT_SIZE}" '
         f'font-family="{FONT_FAMILY}" '
         f'viewBox="0 0 {WIDTH} {height}" width="100%" style="max-width:{WIDTH}px" '

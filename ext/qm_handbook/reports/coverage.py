@@ -51,6 +51,8 @@ from .coverage_model import (
     Readiness,
     Statement,
 )
+from .good_practice import implemented_index
+from .network_measures import assigned_measures
 
 NeedMap = Mapping[str, Any]
 
@@ -341,6 +343,9 @@ def compute_coverage(
         owned[inst.code][_text(need, "type")].append(need)
         for finding in _links(need, "behebt"):
             fixed_by[finding].append(_text(need, "id"))
+    # Shared action items and peer-review findings are measures of the institutions they name.
+    for code, extra in assigned_measures(needs, model).items():
+        owned[code]["massnahme"].extend(extra)
     pages_of: dict[str, list[tuple[str, PageInfo]]] = defaultdict(list)
     for docname in sorted(pages):
         inst = institution_of(docname)
@@ -377,6 +382,7 @@ def compute_coverage(
         readiness=builder.readiness(c.status for r in results.values() for c in r.cells.values()),
         area_readiness=area_readiness,
         requirement_readiness=requirement_readiness,
+        implemented_by=implemented_index(results.values(), model.reports.weights),
         requirement_docs={
             r.need_id: _text(needs.get(r.need_id, {}), "docname") for c in catalogs.values() for r in c.requirements()
         },

@@ -35,6 +35,7 @@ def requirement_gaps(
                 detail="keine Umsetzung im Handbuch der Einrichtung",
                 docname=str(need.get("docname") or ""),
                 need_id=req.need_id,
+                requirement=req.need_id,
             )
         ]
     if cell.status in rules.needs_evidence and not any(e.status in rules.evidence_valid for e in cell.evidence):
@@ -51,6 +52,7 @@ def requirement_gaps(
                 detail=detail,
                 docname=first.docname,
                 need_id=first.id,
+                requirement=req.need_id,
             )
         ]
     return []

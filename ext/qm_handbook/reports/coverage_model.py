@@ -129,6 +129,8 @@ class Gap:
     docname: str = ""
     need_id: str = ""
     date: dt.date | None = None
+    #: the catalog requirement the gap is about (for good-practice partners), if any
+    requirement: str = ""
 
     @property
     def label(self) -> str:
@@ -203,6 +205,8 @@ class CoverageResult:
     readiness: Readiness
     area_readiness: dict[tuple[str, str], AreaResult] = field(default_factory=dict)
     requirement_readiness: dict[str, Readiness] = field(default_factory=dict)
+    #: requirement ID → institutions that implement it fully (good-practice partners)
+    implemented_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: docname of each catalog requirement's page (for links)
     requirement_docs: dict[str, str] = field(default_factory=dict)
 

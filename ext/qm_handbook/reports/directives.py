@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
@@ -34,7 +36,7 @@ from ..model.context import get_context
 from ..site.dependencies import note_needs_view
 from .coverage_model import GAP_KINDS, CoverageResult
 from .exports import DOWNLOADS
-from .placeholder import qm_report
+from .placeholder import ReportOptions, qm_report
 from .result import get_result, setup_result
 from .views_common import Linker, para, stand
 from .views_institution import audit_view, card_line, gap_list, institution_dashboard, measures_plan
@@ -70,11 +72,14 @@ class ReportDirective(SphinxDirective):
     def warn(self, message: str, code: str = "report_option") -> None:
         logger.warning(message, type="qm", subtype=code, location=self.get_location())
 
-    def parse_options(self) -> dict[str, Any] | None:
+    def parse_options(self) -> ReportOptions | None:
         ctx = get_context(self.env)
-        options: dict[str, Any] = {}
-        for key, value in self.options.items():
-            options[key] = value
+        options: ReportOptions = {}
+        # Texts are taken as written; every other option is parsed below or by the subclass.
+        if "katalog" in self.options:
+            options["katalog"] = str(self.options["katalog"])
+        if "verantwortlich" in self.options:
+            options["verantwortlich"] = str(self.options["verantwortlich"])
         codes = _codes(self.options.get("einrichtung", ""))
         if codes == ["alle"]:
             codes = []
@@ -107,7 +112,7 @@ class MatrixDirective(ReportDirective):
     view = "matrix"
     option_spec: ClassVar[dict[str, Any]] = {"einrichtung": directives.unchanged, "katalog": directives.unchanged}
 
-    def parse_options(self) -> dict[str, Any] | None:
+    def parse_options(self) -> ReportOptions | None:
         options = super().parse_options()
         if options is not None and "einrichtung" not in self.options:
             options["einrichtung"] = []  # the matrix shows the whole network unless restricted
@@ -119,7 +124,7 @@ class AuditDirective(ReportDirective):
     single = True
     option_spec: ClassVar[dict[str, Any]] = {"einrichtung": directives.unchanged, "bereich": directives.unchanged}
 
-    def parse_options(self) -> dict[str, Any] | None:
+    def parse_options(self) -> ReportOptions | None:
         options = super().parse_options()
         if options is not None:
             options["bereich"] = _codes(self.options.get("bereich", ""))
@@ -130,7 +135,7 @@ class GapsDirective(ReportDirective):
     view = "gaps"
     option_spec: ClassVar[dict[str, Any]] = {"einrichtung": directives.unchanged, "art": directives.unchanged}
 
-    def parse_options(self) -> dict[str, Any] | None:
+    def parse_options(self) -> ReportOptions | None:
         options = super().parse_options()
         if options is None:
             return None
@@ -153,7 +158,7 @@ class MeasuresDirective(ReportDirective):
         "ueberfaellig": directives.flag,
     }
 
-    def parse_options(self) -> dict[str, Any] | None:
+    def parse_options(self) -> ReportOptions | None:
         options = super().parse_options()
         if options is None:
             return None
@@ -177,7 +182,7 @@ class DashboardDirective(ReportDirective):
     single = True
     option_spec: ClassVar[dict[str, Any]] = {"einrichtung": directives.unchanged, "netzwerk": directives.flag}
 
-    def parse_options(self) -> dict[str, Any] | None:
+    def parse_options(self) -> ReportOptions | None:
         options = super().parse_options()
         if options is not None:
             options["netzwerk"] = "netzwerk" in self.options
@@ -189,7 +194,7 @@ class ComparisonDirective(ReportDirective):
     required_arguments = 1
     option_spec: ClassVar[dict[str, Any]] = {}
 
-    def parse_options(self) -> dict[str, Any] | None:
+    def parse_options(self) -> ReportOptions | None:
         ctx = get_context(self.env)
         requirement = self.arguments[0].strip()
         if requirement not in ctx.requirements:
@@ -203,7 +208,7 @@ class ExportsDirective(ReportDirective):
     view = "exports"
     option_spec: ClassVar[dict[str, Any]] = {}
 
-    def parse_options(self) -> dict[str, Any] | None:
+    def parse_options(self) -> ReportOptions | None:
         return {}
 
 
@@ -234,33 +239,55 @@ def _index_docs(app: Sphinx) -> dict[str, str]:
     return {code: f"{ctx.docname_prefix(inst)}index" for code, inst in ctx.by_code.items()}
 
 
+@dataclass(frozen=True, slots=True)
+class ViewCall:
+    """What a view needs to render one placeholder."""
+
+    app: Sphinx
+    fromdocname: str
+    result: CoverageResult
+    options: ReportOptions
+    chart_id: str
+
+    @property
+    def codes(self) -> list[str]:
+        return self.options.get("einrichtung", [])
+
+    @property
+    def link(self) -> Linker:
+        return _linker(self.app, self.fromdocname)
+
+    def known(self, code: str) -> bool:
+        return code in self.result.institutions
+
+
+def _dashboard(call: ViewCall) -> list[nodes.Node]:
+    codes = call.codes
+    if call.options.get("netzwerk") or not codes:
+        return network_dashboard(call.result, call.link, _index_docs(call.app), call.chart_id)
+    return institution_dashboard(call.result, codes[0], call.chart_id) if call.known(codes[0]) else []
+
+
+#: view name (``qm_report["view"]``) → how it is rendered
+VIEWS: dict[str, Callable[[ViewCall], list[nodes.Node]]] = {
+    "matrix": lambda c: matrix_view(c.result, c.options, c.link, _index_docs(c.app)),
+    "audit": lambda c: audit_view(c.result, c.codes[0], c.options, c.link) if c.known(c.codes[0]) else [],
+    "gaps": lambda c: gap_list(c.result, c.codes, c.options.get("art"), c.link),
+    "measures": lambda c: measures_plan(c.result, c.options, c.link),
+    "readiness": lambda c: readiness_view(c.result, c.options),
+    "dashboard": _dashboard,
+    "comparison": lambda c: comparison_view(c.result, c.options["anforderung"], c.link),
+    "exports": lambda c: _downloads(c.app, c.result, c.fromdocname),
+    "card": lambda c: card_line(c.result, c.codes[0]) if c.codes else [],
+}
+
+
 def render(app: Sphinx, node: qm_report, fromdocname: str, result: CoverageResult, chart_id: str) -> list[nodes.Node]:
     """The nodes of one placeholder."""
-    link = _linker(app, fromdocname)
-    options: dict[str, Any] = node["options"]
-    codes: list[str] = options.get("einrichtung", [])
-    view = node["view"]
-    if view == "matrix":
-        return matrix_view(result, options, link, _index_docs(app))
-    if view == "audit":
-        return audit_view(result, codes[0], options, link) if codes[0] in result.institutions else []
-    if view == "gaps":
-        return gap_list(result, codes, options.get("art"), link)
-    if view == "measures":
-        return measures_plan(result, options, link)
-    if view == "readiness":
-        return readiness_view(result, options)
-    if view == "dashboard":
-        if options.get("netzwerk") or not codes:
-            return network_dashboard(result, link, _index_docs(app), chart_id)
-        return institution_dashboard(result, codes[0], chart_id) if codes[0] in result.institutions else []
-    if view == "comparison":
-        return comparison_view(result, options["anforderung"], link)
-    if view == "exports":
-        return _downloads(app, result, fromdocname)
-    if view == "card":
-        return card_line(result, codes[0]) if codes else []
-    raise ValueError(f"unknown report view {view!r}")
+    view = VIEWS.get(node["view"])
+    if view is None:
+        raise ValueError(f"unknown report view {node['view']!r}")
+    return view(ViewCall(app, fromdocname, result, node["options"], chart_id))
 
 
 def process_reports(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:

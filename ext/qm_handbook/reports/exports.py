@@ -92,6 +92,8 @@ def metrics(result: CoverageResult) -> dict[str, Any]:
                         "need_id": g.need_id,
                         "docname": g.docname,
                         "date": _date(g.date),
+                        "requirement": g.requirement,
+                        "partners": [c for c in result.implemented_by.get(g.requirement, ()) if c != member.code],
                     }
                     for g in member.gaps
                 ],
@@ -282,6 +284,8 @@ def write_xlsx(path: Path, tables: dict[str, Sheet], as_of: dt.date) -> None:
             for cell in column:
                 if isinstance(cell.value, dt.date):
                     cell.number_format = "DD.MM.YYYY"
+                elif cell.data_type == "f":
+                    cell.data_type = "s"  # text from the sources starting with "=" stays text, never a formula
         for index, header in enumerate(headers, start=1):
             width = max([len(str(header)), *(len(_csv_value(r[index - 1])) for r in rows)])
             sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = min(60, width + 2)

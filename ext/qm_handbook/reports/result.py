@@ -9,13 +9,14 @@ cannot disagree. Callers use :func:`get_result`; nothing here depends on the dir
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 from .. import pipeline
-from ..model.context import get_context
-from ..site.doccontrol import page_control
+from ..model.context import handbook_context
+from ..model.needs import resolved_needs
+from ..site.doccontrol import page_controls
+from ..state import get_state
 from .coverage import compute_coverage
 from .coverage_model import CoverageResult, PageInfo
 from .exports import write_exports
@@ -24,28 +25,23 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
 
-_ATTR = "qm_coverage"
-
 
 def compute_result(app: Sphinx) -> CoverageResult:
     """Compute the build's result from the resolved needs (write phase only)."""
-    from sphinx_needs.api import get_needs_view
-
     env = app.env
-    ctx = get_context(env)
+    ctx = handbook_context(app)
+    controls = page_controls(env)
     pages: dict[str, PageInfo] = {}
     for docname in env.found_docs:
         if ctx.institution_of(docname) is None:
             continue
         title = env.titles[docname].astext() if docname in env.titles else docname
-        pages[docname] = PageInfo(title=title, next_review=page_control(env.metadata.get(docname, {})).next_review)
+        pages[docname] = PageInfo(title=title, next_review=controls[docname].next_review)
     # Reports list institutions in the order of the regional networks in netzwerk.toml.
     regions = {r.code: i for i, r in enumerate(ctx.network.regions)} if ctx.network else {}
     institutions = sorted(ctx.institutions, key=lambda i: (regions.get(i.region, len(regions)), i.code))
-    # NeedItem behaves like a read-only mapping, which is all the computation needs.
-    needs = cast("Mapping[str, Mapping[str, Any]]", get_needs_view(app))
     return compute_coverage(
-        needs,
+        resolved_needs(app),
         model=ctx.model,
         catalogs=ctx.catalogs,
         institutions=institutions,
@@ -57,16 +53,20 @@ def compute_result(app: Sphinx) -> CoverageResult:
 
 def get_result(app: Sphinx) -> CoverageResult:
     """The cached result of the running build (computed on first use in the write phase)."""
-    result: CoverageResult | None = getattr(app, _ATTR, None)
-    if result is None:
-        result = compute_result(app)
-        setattr(app, _ATTR, result)
-    return result
+    write = get_state(app).write
+    if write.result is None:
+        write.result = compute_result(app)
+    return write.result
 
 
-def _refresh(app: Sphinx, builder: Builder) -> None:
+def set_result(app: Sphinx, result: CoverageResult) -> None:
+    """Replace the build's result (the public profile installs its redacted copy)."""
+    get_state(app).write.result = result
+
+
+def _compute(app: Sphinx, builder: Builder) -> None:
     """Compute the result once per build, after sphinx-needs sealed the needs."""
-    setattr(app, _ATTR, compute_result(app))
+    get_result(app)
 
 
 SITE_BUILDERS = frozenset({"html", "dirhtml"})
@@ -81,5 +81,5 @@ def _write_exports(app: Sphinx, exception: Exception | None) -> None:
 
 def setup_result(app: Sphinx) -> None:
     """Compute the result after sphinx-needs sealed the needs; write the exports at the end."""
-    app.connect("write-started", _refresh, priority=pipeline.AFTER_NEEDS_RESOLVED)
+    app.connect("write-started", _compute, priority=pipeline.AFTER_NEEDS_RESOLVED)
     app.connect("build-finished", _write_exports)

@@ -15,7 +15,8 @@ from docutils import nodes
 
 from ..model.labels import css_token, format_date
 from .charts import Bar, bar_chart
-from .coverage_model import GAP_KINDS, VALIDITY, Cell, CoverageResult, InstitutionResult, Measure
+from .coverage_model import GAP_KINDS, VALIDITY, Cell, CoverageResult, Gap, InstitutionResult, Measure
+from .placeholder import ReportOptions
 from .views_common import (
     Content,
     Linker,
@@ -81,7 +82,7 @@ def _audit_row(req_label: list[Content], cell: Cell, link: Linker) -> list[Conte
     return [para(*req_label), statements, evidence, bullets(open_items, empty="keine offenen Punkte")]
 
 
-def audit_view(result: CoverageResult, code: str, options: dict[str, Any], link: Linker) -> list[nodes.Node]:
+def audit_view(result: CoverageResult, code: str, options: ReportOptions, link: Linker) -> list[nodes.Node]:
     """Per quality area: requirement → statement → evidence → open measures and findings."""
     member = result.institutions[code]
     catalog = result.catalogs[member.catalog]
@@ -126,9 +127,18 @@ def audit_view(result: CoverageResult, code: str, options: dict[str, Any], link:
 
 
 def gap_list(
-    result: CoverageResult, codes: Sequence[str] | None, kinds: Sequence[str] | None, link: Linker
+    result: CoverageResult,
+    codes: Sequence[str] | None,
+    kinds: Sequence[str] | None,
+    link: Linker,
+    *,
+    with_partners: bool = True,
 ) -> list[nodes.Node]:
-    """The gaps of some institutions, optionally only some kinds."""
+    """The gaps of some institutions, optionally only some kinds.
+
+    :param with_partners: name the partners that implement each gap's requirement
+        (the website; an institution's certification PDF leaves other institutions out)
+    """
     members = _members(result, codes)
     gaps = result.gaps([m.code for m in members], kinds or None)
     out: list[nodes.Node] = [stand(result)]
@@ -142,9 +152,12 @@ def gap_list(
         if many:
             row.append(gap.institution)
         row += [ref(link, gap.docname, gap.need_id, gap.title), gap.detail]
-        rows.append(row)
+        rows.append([*row, partners(result, gap, link)] if with_partners else row)
     headers = ["Art", *(["Einrichtung"] if many else []), "Betrifft", "Hinweis"]
-    out.append(table(headers, rows, classes=["qm-luecken"], widths=[18, *([8] if many else []), 40, 34]))
+    if with_partners:
+        headers.append("So machen es die Partner")
+    widths = [16, *([8] if many else []), 34, 30, *([20] if with_partners else [])]
+    out.append(table(headers, rows, classes=["qm-luecken"], widths=widths))
     summary = ", ".join(
         f"{label}: {sum(1 for g in gaps if g.kind == k)}"
         for k, label in GAP_KINDS.items()
@@ -154,7 +167,27 @@ def gap_list(
     return out
 
 
-def measures_plan(result: CoverageResult, options: dict[str, Any], link: Linker) -> list[nodes.Node]:
+#: at most this many partners are named next to one gap
+PARTNERS_SHOWN = 4
+
+
+def partners(result: CoverageResult, gap: Gap, link: Linker) -> Content:
+    """Links to the statements of partners that implement the gap's requirement fully."""
+    codes = [c for c in result.implemented_by.get(gap.requirement, ()) if c != gap.institution]
+    if not codes:
+        return "–"
+    node = nodes.inline(classes=["qm-partner"])
+    for i, code in enumerate(codes[:PARTNERS_SHOWN]):
+        statements = result.institutions[code].cells[gap.requirement].statements
+        node += nodes.Text(", " if i else "")
+        # The public profile may have removed an internal statement: then the code only.
+        node += ref(link, statements[0].docname, statements[0].id, code) if statements else nodes.Text(code)
+    if len(codes) > PARTNERS_SHOWN:
+        node += nodes.Text(f" und {len(codes) - PARTNERS_SHOWN} weitere")
+    return node
+
+
+def measures_plan(result: CoverageResult, options: ReportOptions, link: Linker) -> list[nodes.Node]:
     """Measures, filtered by institution, status, owner, open or overdue."""
     members = _members(result, options.get("einrichtung"))
     statuses = set(options.get("status") or [])

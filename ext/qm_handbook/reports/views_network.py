@@ -17,6 +17,7 @@ from docutils import nodes
 from ..model.labels import css_token, format_date
 from .charts import Bar, bar_chart
 from .coverage_model import GAP_KINDS, CoverageResult, InstitutionResult
+from .placeholder import ReportOptions
 from .views_common import (
     Content,
     Linker,
@@ -34,7 +35,7 @@ from .views_common import (
 )
 
 
-def _catalog_key(result: CoverageResult, options: dict[str, Any]) -> str | None:
+def _catalog_key(result: CoverageResult, options: ReportOptions) -> str | None:
     wanted = options.get("katalog")
     if wanted:
         return str(wanted) if wanted in result.catalogs else None
@@ -62,7 +63,7 @@ def _legend(members: Sequence[InstitutionResult], link: Linker, prefix: dict[str
 
 
 def matrix_view(
-    result: CoverageResult, options: dict[str, Any], link: Linker, index_docs: dict[str, str]
+    result: CoverageResult, options: ReportOptions, link: Linker, index_docs: dict[str, str]
 ) -> list[nodes.Node]:
     """Requirements × institutions with status text per cell.
 
@@ -138,7 +139,7 @@ def comparison_view(result: CoverageResult, requirement: str, link: Linker) -> l
     return [box]
 
 
-def readiness_view(result: CoverageResult, options: dict[str, Any]) -> list[nodes.Node]:
+def readiness_view(result: CoverageResult, options: ReportOptions) -> list[nodes.Node]:
     """Readiness per institution (network) or per quality area (one institution)."""
     codes = options.get("einrichtung")
     headers_tail = [*result.statuses, "Reifegrad"]

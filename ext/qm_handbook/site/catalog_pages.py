@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..checks.diagnostics import Problem
 from ..model.catalog import Area, Catalog
-from ..model.generated import GeneratedFolder
+from ..model.generated import GeneratedFolder, escape_text
 
 if TYPE_CHECKING:
     from ..model.context import HandbookContext
@@ -31,25 +31,39 @@ def _notice(catalog: Catalog) -> str:
     if not catalog.illustrative:
         return ""
     text = catalog.notice or "Dieser Katalog ist ein illustratives Beispiel und nicht der offizielle Anforderungstext."
-    return f":::{{admonition}} Illustrativer Katalog\n:class: warning qm-illustrativ\n\n{text}\n:::\n\n"
+    return f":::{{admonition}} Illustrativer Katalog\n:class: warning qm-illustrativ\n\n{escape_text(text)}\n:::\n\n"
+
+
+def _key_label(key: str) -> str:
+    """Column heading of a classification key (``ebene`` -> ``Ebene``)."""
+    return key.replace("_", " ").capitalize()
 
 
 def _one_line(text: str) -> str:
+    """One line of plain text (directive arguments: need titles are not parsed as markup)."""
     return " ".join(text.split())
+
+
+def _literal(text: str) -> str:
+    """One line of escaped text for headings, table cells and paragraphs."""
+    return escape_text(_one_line(text))
 
 
 def render_overview(catalog: Catalog) -> str:
     """MyST source of a catalog's overview page."""
-    lines = [_header(catalog), f"# {catalog.label}\n\n", _notice(catalog)]
+    lines = [_header(catalog), f"# {_literal(catalog.label)}\n\n", _notice(catalog)]
     if catalog.title != catalog.name:
-        lines.append(f"**{_one_line(catalog.title)}**\n\n")
+        lines.append(f"**{_literal(catalog.title)}**\n\n")
     if catalog.description:
-        lines.append(f"{catalog.description}\n\n")
-    lines.append("| Bereich | Titel | Ebene | Anforderungen |\n|---|---|---|---|\n")
+        lines.append(f"{escape_text(catalog.description)}\n\n")
+    keys = list(catalog.classification)
+    heads = "".join(f" {_literal(_key_label(k))} |" for k in keys)
+    lines.append(f"| Bereich | Titel |{heads} Anforderungen |\n|---|---|{'---|' * len(keys)}---|\n")
     for area in catalog.areas:
+        values = dict(area.classes)
+        cells = "".join(f" {_literal(values.get(k, ''))} |" for k in keys)
         lines.append(
-            f"| [{area.code}]({area.code.lower()}.md) | {_one_line(area.title)} | {area.level} "
-            f"| {len(area.requirements)} |\n"
+            f"| [{area.code}]({area.code.lower()}.md) | {_literal(area.title)} |{cells} {len(area.requirements)} |\n"
         )
     lines.append(f"\n{FENCE}{{toctree}}\n:hidden:\n\n")
     lines += [f"{area.code.lower()}\n" for area in catalog.areas]
@@ -59,23 +73,24 @@ def render_overview(catalog: Catalog) -> str:
 
 def render_area(catalog: Catalog, area: Area) -> str:
     """MyST source of one quality area page with its requirement needs."""
-    out = [_header(catalog), f"# {area.code} {_one_line(area.title)}\n\n", _notice(catalog)]
-    out.append(f"{catalog.label} · {area.level}\n\n")
+    out = [_header(catalog), f"# {area.code} {_literal(area.title)}\n\n", _notice(catalog)]
+    out.append(" · ".join(_literal(t) for t in [catalog.label, *(value for _key, value in area.classes)]) + "\n\n")
     if area.description:
-        out.append(f"{area.description}\n\n")
+        out.append(f"{escape_text(area.description)}\n\n")
     for req in area.requirements:
         out.append(f"{FENCE}{{anforderung}} {req.number} {_one_line(req.title)}\n")
         out.append(f":id: {req.need_id}\n:katalog: {catalog.key}\n:bereich: {area.code}\n")
-        out.append(f":ebene: {req.level}\n:nummer: {req.number}\n\n")
+        out.append(f":ebene: {req.level}\n" if req.level else "")
+        out.append(f":nummer: {req.number}\n\n")
         if req.text:
-            out.append(f"{req.text}\n")
+            out.append(f"{escape_text(req.text)}\n")
         if req.references:
-            out.append(f"\nBezüge: {'; '.join(req.references)}\n")
+            out.append(f"\nBezüge: {_literal('; '.join(req.references))}\n")
         out.append(f"{FENCE}\n\n")
         for crit in req.criteria:
             out.append(f"{FENCE}{{pruefkriterium}} {req.number} {crit.number}\n")
             out.append(f":id: {crit.need_id}\n:katalog: {catalog.key}\n:nummer: {req.number} {crit.number}\n")
-            out.append(f":kriterium_zu: {req.need_id}\n\n{crit.text}\n{FENCE}\n\n")
+            out.append(f":kriterium_zu: {req.need_id}\n\n{escape_text(crit.text)}\n{FENCE}\n\n")
         out.append(f"{FENCE}{{qm-vergleich}} {req.need_id}\n{FENCE}\n\n")
     return "".join(out)
 

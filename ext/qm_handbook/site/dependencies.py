@@ -16,28 +16,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sphinx.environment.collectors import EnvironmentCollector
+
+from ..state import DocRecords, state_of
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Set
 
+    from docutils import nodes
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
-
-_ATTR = "qm_needs_views"
-_SCOPES = "qm_needs_view_scopes"
-
-
-def _pages(env: BuildEnvironment) -> set[str]:
-    if not hasattr(env, _ATTR):
-        setattr(env, _ATTR, set())
-    pages: set[str] = getattr(env, _ATTR)
-    return pages
-
-
-def _scopes(env: BuildEnvironment) -> dict[str, frozenset[str] | None]:
-    if not hasattr(env, _SCOPES):
-        setattr(env, _SCOPES, {})
-    scopes: dict[str, frozenset[str] | None] = getattr(env, _SCOPES)
-    return scopes
 
 
 def note_needs_view(
@@ -48,9 +36,10 @@ def note_needs_view(
     :param institutions: codes of the only institutions the view shows (default: all)
     """
     page = docname or env.docname
-    _pages(env).add(page)
+    records = state_of(env).records
+    records.needs_views.add(page)
     codes = frozenset(institutions or ())
-    scopes = _scopes(env)
+    scopes = records.needs_view_scopes
     if not codes:
         scopes[page] = None
     elif page not in scopes:
@@ -61,26 +50,35 @@ def note_needs_view(
 
 def needs_view_pages(env: BuildEnvironment) -> Set[str]:
     """All pages recorded by :func:`note_needs_view`."""
-    return frozenset(_pages(env))
+    return frozenset(state_of(env).records.needs_views)
 
 
 def needs_view_scopes(env: BuildEnvironment) -> Mapping[str, frozenset[str] | None]:
     """Page → codes of the institutions its views show (``None``: the whole network)."""
-    scopes = _scopes(env)
-    return {page: scopes.get(page) for page in _pages(env)}
+    records = state_of(env).records
+    return {page: records.needs_view_scopes.get(page) for page in records.needs_views}
 
 
-def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    _pages(env).discard(docname)
-    _scopes(env).pop(docname, None)
+class NeedsViewCollector(EnvironmentCollector):
+    """Keeps the recorded pages consistent across re-reads and parallel reading processes."""
 
+    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        records = state_of(env).records
+        records.needs_views.discard(docname)
+        records.needs_view_scopes.pop(docname, None)
 
-def _merge(app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment) -> None:
-    _pages(env).update(_pages(other) & set(docnames))
-    _scopes(env).update({page: scope for page, scope in _scopes(other).items() if page in docnames})
+    def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment) -> None:
+        mine: DocRecords = state_of(env).records
+        theirs: DocRecords = state_of(other).records
+        mine.needs_views.update(theirs.needs_views & set(docnames))
+        mine.needs_view_scopes.update(
+            {page: scope for page, scope in theirs.needs_view_scopes.items() if page in docnames}
+        )
+
+    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
+        pass  # the directives record their pages while the page is read
 
 
 def setup_dependencies(app: Sphinx) -> None:
     """Keep the recorded set consistent across re-reads and parallel workers."""
-    app.connect("env-purge-doc", _purge)
-    app.connect("env-merge-info", _merge)
+    app.add_env_collector(NeedsViewCollector)

@@ -17,9 +17,11 @@ from docutils import nodes
 
 from .. import pipeline
 from ..model.labels import css_token, format_date
+from ..state import state_of
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
 
 KEYS = ("fassung", "status", "verantwortlich", "freigegeben_von", "freigegeben_am", "naechste_pruefung", "sichtbarkeit")
 PAGE_STATUSES = ("Entwurf", "freigegeben", "archiviert")
@@ -64,6 +66,17 @@ def page_control(metadata: dict[str, object]) -> PageControl:
     )
 
 
+def page_controls(env: BuildEnvironment) -> dict[str, PageControl]:
+    """Control data of every page of the build, assembled once per build (write phase).
+
+    The one source for the reports (next review dates) and the PDF's document control.
+    """
+    write = state_of(env).write
+    if write.page_controls is None:
+        write.page_controls = {doc: page_control(env.metadata.get(doc, {})) for doc in sorted(env.found_docs)}
+    return write.page_controls
+
+
 def control_line(control: PageControl) -> nodes.container:
     """The line shown below the title."""
     parts = []
@@ -82,6 +95,12 @@ def control_line(control: PageControl) -> nodes.container:
         parts.append(control.visibility)
     box = nodes.container(classes=["qm-lenkung", f"qm-seitenstatus-{css_token(control.status or 'ohne')}"])
     box += nodes.paragraph(text=" · ".join(parts))
+    if control.status == "Entwurf":
+        note = nodes.container(classes=["qm-entwurf-hinweis"])
+        note += nodes.paragraph(
+            text="Entwurf: Diese Seite ist noch nicht freigegeben; ihr Inhalt kann sich noch ändern."
+        )
+        box += note
     return box
 
 

@@ -153,6 +153,14 @@ class EinrichtungenDirective(SphinxDirective):
         if any(i.region not in known for i in ctx.institutions):
             groups.append(("Ohne Regionalnetzwerk", ""))
         only = self.options.get("region")
+        if only is not None and only not in known and only != "weitere":
+            logger.warning(
+                f"„qm-einrichtungen“: Die Region „{only}“ gibt es im Netzwerk nicht; es wird keine Einrichtung "
+                f"gezeigt. Vorhanden: {', '.join(sorted(known)) or 'keine'} (und „weitere“).",
+                type="qm",
+                subtype="unknown_reference",
+                location=self.get_location(),
+            )
         for title, code in groups:
             if only is not None and code != only and not (only == "weitere" and not code):
                 continue

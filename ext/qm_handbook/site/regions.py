@@ -26,8 +26,8 @@ from sphinx.util.docutils import SphinxDirective
 from .. import pipeline
 from ..checks.reporting import log_problems
 from ..model.config import get_config
-from ..model.context import HandbookContext, get_context
-from ..model.generated import GeneratedFolder
+from ..model.context import HandbookContext, get_context, handbook_context
+from ..model.generated import GeneratedFolder, escape_text
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -63,7 +63,7 @@ def render_region(source: str, ctx: HandbookContext, code: str, title: str, memb
     lines = [
         "---\norphan: true\n---\n\n",
         f"% Automatisch erzeugt aus {source}. Änderungen bitte dort und in einrichtung.toml vornehmen.\n\n",
-        f"# {title}\n\n",
+        f"# {escape_text(' '.join(title.split()))}\n\n",
         f"Zu diesem Regionalnetzwerk gehören {count} {noun}.\n\n",
         f"```{{qm-einrichtungen}}\n:region: {code}\n```\n\n",
         f"{FENCE}{{toctree}}\n:hidden:\n\n",
@@ -78,7 +78,7 @@ def generate_region_pages(app: Sphinx, config: Config) -> None:
 
     Only files the generator wrote itself inside ``_regionen/`` are changed or deleted.
     """
-    ctx: HandbookContext = app.qm_context  # type: ignore[attr-defined]
+    ctx = handbook_context(app)
     cfg = get_config(config)
     folder = GeneratedFolder(root=ctx.srcdir / cfg.institutions_dir / REGION_DIR, srcdir=ctx.srcdir)
     source = Path(cfg.network_file).name

@@ -37,6 +37,14 @@ GERMAN: dict[str, str] = {
     "Index": "Stichwortverzeichnis",
     "Versions": "Versionen",
     "Downloads": "Herunterladen",
+    # Sphinx's own German catalog has no text for its permalink titles.
+    "Link to this heading": "Link zu dieser Überschrift",
+    "Link to this definition": "Link zu dieser Definition",
+    "Link to this table": "Link zu dieser Tabelle",
+    "Link to this image": "Link zu diesem Bild",
+    "Link to this code": "Link zu diesem Code",
+    "Link to this term": "Link zu diesem Begriff",
+    "Link to this toctree": "Link zu diesem Inhaltsverzeichnis",
 }
 
 

@@ -7,3 +7,5 @@ handbook_catalog_dir = "katalog"
 handbook_institutions_dir = "institutions"
 handbook_network_file = "netzwerk.toml"
 handbook_as_of = "2026-06-30"
+# The hostile-content page compares its text character by character (no typographic quotes).
+smartquotes = False

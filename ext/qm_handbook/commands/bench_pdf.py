@@ -1,0 +1,64 @@
+"""PDF part of the benchmark: time for one institution's PDF and for all PDFs.
+
+Runs ``sphinx-build -b qmpdf`` on a synthetic project whose website was just built
+(same doctree folder, as ``python3 noxfile.py -s build`` does), first for the first
+institution only, then for all institutions and the network PDF, each in one process
+(``handbook_pdf_jobs=1``) and with ``auto`` worker processes for all PDFs.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+FIRST = "einrichtung-001"
+
+
+@dataclass(frozen=True, slots=True)
+class PdfTimes:
+    """Wall-clock seconds of the PDF builds of one project."""
+
+    one: float
+    all_serial: float
+    all_parallel: float
+    files: int
+
+
+def _qmpdf(src: Path, select: str, jobs: str) -> float:
+    out = src / "_build" / "pdf"
+    cmd = [sys.executable, "-m", "sphinx", "-b", "qmpdf", "-W", "--keep-going", "-n", "-q"]
+    cmd += ["-d", str(src / "_build" / "doctrees"), "-D", f"handbook_pdf_select={select}"]
+    cmd += ["-D", f"handbook_pdf_jobs={jobs}", str(src), str(out)]
+    environ = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=environ)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"PDF-Bau fehlgeschlagen für {src}:\n{proc.stdout}\n{proc.stderr}")
+    return seconds
+
+
+def measure_pdfs(src: Path) -> PdfTimes:
+    """Time the PDF builds of ``src`` (its website must have been built)."""
+    one = _qmpdf(src, FIRST, "1")
+    serial = _qmpdf(src, "", "1")
+    parallel = _qmpdf(src, "", "auto")
+    files = len(list((src / "_build" / "pdf").glob("*.pdf")))
+    return PdfTimes(one=one, all_serial=serial, all_parallel=parallel, files=files)
+
+
+def pdf_table(results: dict[int, tuple[PdfTimes, float]]) -> str:
+    """Markdown table: PDF times next to the full website build of the same project."""
+    head = (
+        "| Einrichtungen | PDFs | eine Einrichtung (s) | alle, 1 Prozess (s) | alle, je Kern ein Prozess (s) "
+        "| Website vollständig (s) |\n|---:|---:|---:|---:|---:|---:|\n"
+    )
+    rows = [
+        f"| {n} | {t.files} | {t.one:.1f} | {t.all_serial:.1f} | {t.all_parallel:.1f} | {html:.1f} |".replace(".", ",")
+        for n, (t, html) in sorted(results.items())
+    ]
+    return head + "\n".join(rows) + "\n"
