@@ -18,7 +18,7 @@ packages from ``constraints.txt`` (exact versions) into its own environment.
     python3 noxfile.py -s lint      # ruff and mypy
     python3 noxfile.py -s report    # readiness and gaps in the terminal (thresholds for CI)
     python3 noxfile.py -s lock      # regenerate constraints.txt
-    python3 noxfile.py -s bench     # benchmark synthetic networks (-- 8 32 130)
+    python3 noxfile.py -s bench     # benchmark synthetic networks (-- 8 32 130 --strictdoc)
     python3 noxfile.py -s frisch    # the README's two commands on a bare Debian root (root, debootstrap)
 """
 
@@ -36,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 BOOTSTRAP_ENV = ROOT / ".venv-nox"
 CONSTRAINTS = ROOT / "constraints.txt"
+BENCH_CONSTRAINTS = ROOT / "constraints-bench.txt"
 PYPROJECT = ROOT / "pyproject.toml"
 BUILD_DIR = ROOT / "_build"
 
@@ -266,13 +267,40 @@ def report(session: nox.Session) -> None:
 @nox.session(default=False)
 @_guard
 def bench(session: nox.Session) -> None:
-    """Benchmark synthetic networks (default 8, 32, 130 institutions); table into the docs."""
+    """Benchmark synthetic networks (default 8, 32, 130 institutions); table into the docs.
+
+    ``-- 8 32 130 --strictdoc`` also builds the same networks with StrictDoc (installed into
+    its own environment ``.nox/bench-strictdoc`` from constraints-bench.txt) and writes the
+    side-by-side table; ``--auch-jobs 1`` adds full builds with ``-j 1``.
+    """
     _install(session, "docs", "pdf")
+    args = list(session.posargs)
+    if "--strictdoc" in args:
+        args[args.index("--strictdoc")] = f"--strictdoc={_strictdoc_env(session)}"
+    if not any(a.isdigit() for a in args):
+        args = ["8", "32", "130", *args]
     session.run(
-        "python", "-m", "qm_handbook.commands.bench", *(session.posargs or ["8", "32", "130"]),
+        "python", "-m", "qm_handbook.commands.bench", *args,
         "--arbeitsordner", str(BUILD_DIR / "bench"), "--docs", str(ROOT / "handbook" / "mitarbeit" / "leistung.md"),
         env={"PYTHONPATH": str(ROOT / "ext")},
     )  # fmt: skip
+
+
+def _strictdoc_env(session: nox.Session) -> Path:
+    """StrictDoc in its own environment (its pins conflict with ours); returns its command."""
+    env = ROOT / ".nox" / "bench-strictdoc"
+    marker = env / ".constraints"
+    wanted = BENCH_CONSTRAINTS.read_text(encoding="utf-8")
+    if not marker.exists() or marker.read_text(encoding="utf-8") != wanted:
+        session.log("Installiere StrictDoc in .nox/bench-strictdoc …")
+        session.run(sys.executable, "-m", "uv", "venv", "-q", "--python", sys.executable, str(env), external=True)
+        requirements = nox.project.dependency_groups(nox.project.load_toml(PYPROJECT), "bench")
+        session.run(
+            sys.executable, "-m", "uv", "pip", "install", "-q", "--python", str(env / "bin" / "python"),
+            "-c", str(BENCH_CONSTRAINTS), *requirements, external=True,
+        )  # fmt: skip
+        marker.write_text(wanted, encoding="utf-8")
+    return env / "bin" / "strictdoc"
 
 
 @nox.session(venv_backend="none", default=False)
@@ -288,11 +316,12 @@ def lock(session: nox.Session) -> None:
     """Regenerate constraints.txt from the dependency groups in pyproject.toml."""
     session.install("-c", str(CONSTRAINTS), "uv")
     groups = nox.project.load_toml(PYPROJECT)["dependency-groups"]
-    args = [a for g in groups for a in ("--group", g)]
-    session.run(
-        "uv", "pip", "compile", "--python-version", "3.11", "--no-header", "--no-annotate",
-        *args, "-o", str(CONSTRAINTS), str(PYPROJECT),
-    )  # fmt: skip
+    # The bench group (StrictDoc) is pinned on its own: it conflicts with the docs/test pins.
+    for output, names in ((CONSTRAINTS, [g for g in groups if g != "bench"]), (BENCH_CONSTRAINTS, ["bench"])):
+        session.run(
+            "uv", "pip", "compile", "--python-version", "3.11", "--no-header", "--no-annotate",
+            *(a for g in names for a in ("--group", g)), "-o", str(output), str(PYPROJECT),
+        )  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -61,3 +61,23 @@ def test_bench_runs_and_writes_the_table(tmp_path: Path) -> None:
     assert not (plain / "needs.json").exists()
     plain_pages = [p for p in plain.rglob("*.html") if str(p.relative_to(plain)) not in EXTRA_PAGES]
     assert sorted(p.relative_to(plain) for p in plain_pages) == sorted(p.relative_to(out) for p in pages)
+
+
+def test_strictdoc_input_has_the_same_shape(tmp_path: Path) -> None:
+    """One document per page, one node per need, one relation per link target; deterministic."""
+    from qm_handbook.commands.sdoc_shape import write_sdoc
+
+    stats = generate(tmp_path / "net", 2)
+    first = write_sdoc(tmp_path / "net", tmp_path / "a")
+    second = write_sdoc(tmp_path / "net", tmp_path / "b")
+    assert first == second and _files(tmp_path / "a") == _files(tmp_path / "b")
+    assert (first["documents"], first["needs"]) == (stats["pages"], stats["needs"])
+    links = ("setzt_um", "beschrieben_in", "belegt", "verbessert", "behebt", "betrifft", "kriterium_zu")
+    sources = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "net").rglob("*.md"))
+    sdoc = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "a").rglob("*.sdoc"))
+    # catalog criteria link to their requirement from the generated catalog pages
+    criteria = sdoc.count("\n[PRUEFKRITERIUM]\n")
+    expected = sum(len(m.split(",")) for m in re.findall(rf"^:(?:{'|'.join(links)}): (.+)$", sources, re.M))
+    assert first["relations"] == expected + criteria == sdoc.count("- TYPE: Parent\n  VALUE: ")
+    edited = sdoc.index("UID: E001_DQE_E1_1\nTITLE: ")
+    assert "STATUS: " in sdoc[edited : sdoc.index("<<<", edited)]

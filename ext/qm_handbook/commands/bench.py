@@ -27,7 +27,7 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -57,26 +57,23 @@ class Result:
     full: Run
     noop: Run
     edit: Run
+    #: further full builds with other ``-j`` values (``--auch-jobs``)
+    by_jobs: dict[str, Run] = field(default_factory=dict)
 
 
-def sphinx_build(src: Path, *, fresh: bool) -> Run:
-    """Run sphinx-build on ``src`` in a subprocess; return wall time and peak RSS."""
-    out = src / "_build"
-    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-n", "-q"]
-    cmd += ["-E"] if fresh else []
-    cmd += ["-d", str(out / "doctrees"), str(src), str(out / "html")]
+def timed(cmd: list[str], report: Path, *, cwd: Path | None = None, what: str = "") -> Run:
+    """Run ``cmd`` in a subprocess; return wall time, CPU time (with children) and peak RSS."""
     timer = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
-    report = src / "_time.txt"
     if timer:
         cmd = [timer, "-v", "-o", str(report), *cmd]
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     # Measure like a normal installation: Python may cache compiled modules.
     environ = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=environ)
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=environ, cwd=cwd)
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
-        raise SystemExit(f"sphinx-build fehlgeschlagen für {src}:\n{proc.stdout}\n{proc.stderr}")
+        raise SystemExit(f"{what or cmd[0]} fehlgeschlagen:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
     peak_kb = 0
     cpu = 0.0
     if timer and report.exists():
@@ -88,6 +85,15 @@ def sphinx_build(src: Path, *, fresh: bool) -> Run:
         # Fallback: the largest child so far (monotonic, so only exact for the largest run).
         peak_kb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     return Run(seconds=seconds, peak_rss_mb=peak_kb / 1024, cpu_seconds=cpu)
+
+
+def sphinx_build(src: Path, *, fresh: bool, jobs: str = "1") -> Run:
+    """Run sphinx-build on ``src`` (``-j jobs``) in a subprocess; return wall time and peak RSS."""
+    out = src / "_build"
+    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-n", "-q", "-j", jobs]
+    cmd += ["-E"] if fresh else []
+    cmd += ["-d", str(out / "doctrees"), str(src), str(out / "html")]
+    return timed(cmd, src / "_time.txt", what=f"sphinx-build für {src}")
 
 
 def edit_statement(src: Path, plain: bool) -> None:
@@ -104,14 +110,16 @@ def edit_statement(src: Path, plain: bool) -> None:
     os.utime(page, (later, later))
 
 
-def measure(workdir: Path, count: int, *, plain: bool) -> Result:
+def measure(workdir: Path, count: int, *, plain: bool, jobs: str = "1", also: tuple[str, ...] = ()) -> Result:
+    """Full, no-op and edit build of one network; ``also``: further full builds with other ``-j``."""
     src = workdir / f"n{count}-{'plain' if plain else 'needs'}"
     stats = generate(src, count, plain=plain)
-    full = sphinx_build(src, fresh=True)
-    noop = sphinx_build(src, fresh=False)
+    extra = {j: sphinx_build(src, fresh=True, jobs=j) for j in also}
+    full = sphinx_build(src, fresh=True, jobs=jobs)
+    noop = sphinx_build(src, fresh=False, jobs=jobs)
     edit_statement(src, plain)
-    edit = sphinx_build(src, fresh=False)
-    return Result(pages=stats["pages"], needs=stats["needs"], full=full, noop=noop, edit=edit)
+    edit = sphinx_build(src, fresh=False, jobs=jobs)
+    return Result(pages=stats["pages"], needs=stats["needs"], full=full, noop=noop, edit=edit, by_jobs=extra)
 
 
 def machine() -> str:
@@ -169,29 +177,65 @@ def write_docs(page: Path, text: str) -> None:
     page.write_text(f"{before}{START}\n{text}{END}{after}", encoding="utf-8")
 
 
+def jobs_table(results: dict[int, tuple[Result, Result]], jobs: str) -> str:
+    """Full builds of the handbook with different ``-j`` values (time and CPU time)."""
+    others = sorted({j for hb, _plain in results.values() for j in hb.by_jobs})
+    head = f"| Einrichtungen | -j {jobs}: Zeit / CPU (s) | " + " | ".join(f"-j {j}: Zeit / CPU (s)" for j in others)
+    head += " |\n|---:|---:|" + "---:|" * len(others) + "\n"
+    rows = []
+    for count, (hb, _plain) in sorted(results.items()):
+        cells = [hb.full, *(hb.by_jobs[j] for j in others)]
+        rows.append(f"| {count} | " + " | ".join(f"{_num(r.seconds)} / {_num(r.cpu_seconds)}" for r in cells) + " |")
+    return head + "\n".join(rows) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
+    from .bench_strictdoc import SdocResult, comparison_table, measure_strictdoc
+
     parser = argparse.ArgumentParser(prog="python -m qm_handbook.commands.bench", description="Leistungsmessung")
     parser.add_argument("anzahl", nargs="*", type=int, default=[8, 32, 130], help="Anzahlen der Einrichtungen")
     parser.add_argument("--arbeitsordner", type=Path, default=Path("_build/bench"), help="Ordner für die Projekte")
     parser.add_argument("--docs", type=Path, default=None, help="Seite, in die die Tabelle geschrieben wird")
+    parser.add_argument("--jobs", default="1", help="-j für sphinx-build (Zahl oder auto; Standard: 1)")
+    parser.add_argument(
+        "--auch-jobs", nargs="*", default=[], help="zusätzlich ein vollständiger Lauf je angegebenem -j-Wert"
+    )
+    parser.add_argument("--strictdoc", type=Path, default=None, help="Befehl strictdoc: Vergleich mit StrictDoc")
     args = parser.parse_args(argv)
     results: dict[int, tuple[Result, Result]] = {}
+    compared: dict[int, tuple[Result, SdocResult]] = {}
     pdfs: dict[int, tuple[PdfTimes, float]] = {}
     for count in args.anzahl:
         print(f"… {count} Einrichtungen", flush=True)
-        handbook = measure(args.arbeitsordner, count, plain=False)
-        pdfs[count] = (measure_pdfs(args.arbeitsordner / f"n{count}-needs"), handbook.full.seconds)
-        results[count] = (handbook, measure(args.arbeitsordner, count, plain=True))
+        hb = measure(args.arbeitsordner, count, plain=False, jobs=args.jobs, also=tuple(args.auch_jobs))
+        pdfs[count] = (measure_pdfs(args.arbeitsordner / f"n{count}-needs"), hb.full.seconds)
+        if args.strictdoc is not None:
+            compared[count] = (hb, measure_strictdoc(args.strictdoc, args.arbeitsordner, count))
+        results[count] = (hb, measure(args.arbeitsordner, count, plain=True, jobs=args.jobs))
         print(table(results), flush=True)
-    text = (
-        f"Gemessen auf: {machine()}\n\nBefehl: `python3 noxfile.py -s bench -- {' '.join(map(str, args.anzahl))}`\n\n"
-    )
+        if compared:
+            print(comparison_table(compared), flush=True)
+    command = " ".join(map(str, args.anzahl)) + (" --strictdoc" if compared else "")
+    text = f"Gemessen auf: {machine()}\n\nBefehl: `python3 noxfile.py -s bench -- {command}` (`-j {args.jobs}`)\n\n"
     text += table(results)
+    if args.auch_jobs:
+        text += "\nVollständiger Lauf mit verschiedenen `-j`:\n\n" + jobs_table(results, args.jobs)
     text += "\nPDFs (Typst) derselben Netzwerke, nach dem Bau der Website:\n\n" + pdf_table(pdfs)
+    if compared:
+        versions = f"StrictDoc {metadata_version_of(args.strictdoc)}"
+        text += f"\nVergleich mit {versions}, gleiche Form, im selben Lauf nacheinander gemessen:\n\n"
+        text += comparison_table(compared)
     print(text)
     if args.docs:
         write_docs(args.docs, text)
     return 0
+
+
+def metadata_version_of(strictdoc: Path) -> str:
+    """The version the ``strictdoc`` command reports."""
+    proc = subprocess.run([str(strictdoc), "--version"], capture_output=True, text=True, check=False)
+    match = re.search(r"\d+\.\d+\.\d+", proc.stdout + proc.stderr)
+    return match.group(0) if match else "?"
 
 
 if __name__ == "__main__":
