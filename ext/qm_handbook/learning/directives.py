@@ -33,7 +33,8 @@ from ..checks.diagnostics import suggest
 from ..model.context import get_context, handbook_context
 from ..model.needs import resolved_needs
 from ..publish.profile import need_shown
-from ..reports.views_common import Linker, bullets, para
+from ..reports.directives import page_linker
+from ..reports.views_common import bullets, para
 from ..site.dependencies import note_needs_view
 from ..state import get_state
 from . import views
@@ -184,22 +185,10 @@ class CalendarDirective(LearningDirective):
         return None if code is None else {"einrichtung": code}
 
 
-def _linker(app: Sphinx, fromdocname: str) -> Linker:
-    known = app.env.all_docs
-
-    def link(docname: str, anchor: str) -> str | None:
-        if docname not in known:
-            return None
-        uri = app.builder.get_relative_uri(fromdocname, docname)
-        return f"{uri}#{anchor}" if anchor else uri
-
-    return link
-
-
 def _calendar_links(app: Sphinx, fromdocname: str, code: str) -> list[nodes.Node]:
     if app.builder.name not in SITE_BUILDERS:
         # Calendar files exist only next to the website, not in a PDF.
-        where = f"kalender/{calendar_name(code)}" if code else f"kalender/{calendar_name('')}"
+        where = f"kalender/{calendar_name(code)}"
         return [
             para(f"Die Termine gibt es als Kalenderdatei auf der Website ({where}).", classes=["qm-lernnetz-hinweis"])
         ]
@@ -225,7 +214,7 @@ Render = Callable[[Any, str, LearningResult, dict[str, str]], list[nodes.Node]]
 
 def _items(app: Sphinx, page: str, result: LearningResult, opts: dict[str, str]) -> list[nodes.Node]:
     meeting = opts.get("treffen") or next((m.id for m in result.meetings if m.docname == page), "")
-    return views.meeting_items(result, meeting, _linker(app, page))
+    return views.meeting_items(result, meeting, page_linker(app, page))
 
 
 def _cycle(app: Sphinx, page: str, result: LearningResult, opts: dict[str, str]) -> list[nodes.Node]:
@@ -248,11 +237,11 @@ def _cycle(app: Sphinx, page: str, result: LearningResult, opts: dict[str, str])
 VIEWS: dict[str, Render] = {
     "cycle": _cycle,
     "items": _items,
-    "meetings": lambda app, page, r, o: views.meeting_list(r, _linker(app, page)),
-    "rotation": lambda app, page, r, o: views.rotation_view(r, _linker(app, page)),
-    "agreement": lambda app, page, r, o: views.agreement_view(r, _linker(app, page)),
-    "reviews": lambda app, page, r, o: views.reviews_view(r, o["einrichtung"], _linker(app, page)),
-    "examples": lambda app, page, r, o: views.examples_view(r, (o["katalog"], o["bereich"]), _linker(app, page)),
+    "meetings": lambda app, page, r, o: views.meeting_list(r, page_linker(app, page)),
+    "rotation": lambda app, page, r, o: views.rotation_view(r, page_linker(app, page)),
+    "agreement": lambda app, page, r, o: views.agreement_view(r, page_linker(app, page)),
+    "reviews": lambda app, page, r, o: views.reviews_view(r, o["einrichtung"], page_linker(app, page)),
+    "examples": lambda app, page, r, o: views.examples_view(r, (o["katalog"], o["bereich"]), page_linker(app, page)),
     "calendar": lambda app, page, r, o: _calendar_links(app, page, o["einrichtung"]),
 }
 

@@ -212,7 +212,8 @@ class ExportsDirective(ReportDirective):
         return {}
 
 
-def _linker(app: Sphinx, fromdocname: str) -> Linker:
+def page_linker(app: Sphinx, fromdocname: str) -> Linker:
+    """Links from ``fromdocname`` to a page and anchor; ``None`` for a page that is not in the build."""
     known = app.env.all_docs
 
     def link(docname: str, anchor: str) -> str | None:
@@ -255,7 +256,7 @@ class ViewCall:
 
     @property
     def link(self) -> Linker:
-        return _linker(self.app, self.fromdocname)
+        return page_linker(self.app, self.fromdocname)
 
     def known(self, code: str) -> bool:
         return code in self.result.institutions
