@@ -12,13 +12,10 @@ network PDF).
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing
 import os
 import posixpath
 import shutil
-from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,9 +39,10 @@ from ._appendix import audit_appendix, replace_report_views, statements_by_requi
 from ._assemble import doc_anchor, fix_references, inline_pages
 from ._catalog import catalog_chapter
 from ._media import Assets
-from ._render import RenderResult, RenderTask, render_task
+from ._render import RenderResult, RenderTask
 from ._syntax import PAGE_MARK
 from ._translate import TypstTranslator, link_targets
+from ._workers import TypstPool
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Set
@@ -100,28 +98,6 @@ def pdf_workers(setting: str, jobs: int) -> int:
     return max(1, min(wanted, jobs))
 
 
-#: PDFs one worker process typesets before it is replaced: Typst keeps a cache of every
-#: document it compiled for the life of the process (about 100 MB per handbook).
-TASKS_PER_PROCESS = 4
-
-
-@contextlib.contextmanager
-def _pool(workers: int, jobs: int) -> Iterator[ProcessPoolExecutor | None]:
-    """Worker processes for typesetting (None: a single PDF, typeset in this process).
-
-    Processes are started fresh (``spawn``), never forked: Typst's own threads do not
-    survive a fork, a forked worker hangs. The builder uses one pool per batch of
-    :data:`TASKS_PER_PROCESS` PDFs per process, so memory stays bounded for 130
-    institutions (``max_tasks_per_child`` hangs in Python 3.11 when a worker is replaced).
-    """
-    if jobs < 2:
-        yield None
-        return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield pool
-
-
 class QmPdfBuilder(Builder):
     """Writes the certification PDFs (see module docstring)."""
 
@@ -163,41 +139,28 @@ class QmPdfBuilder(Builder):
 
         keep = frozenset(SphinxNeedsData(self.env).get_needs_view())
         workers = pdf_workers(settings.pdf_jobs, len(jobs))
-        stack = contextlib.ExitStack()
-        pool: ProcessPoolExecutor | None = None
-        batch = workers * TASKS_PER_PROCESS
         progress = status_iterator(
             jobs, "PDF setzen … ", "darkgreen", len(jobs), self.config.verbosity, lambda j: j.slug
         )
-        try:
-            pending: list[tuple[PdfJob, Future[RenderResult] | RenderResult]] = []
+        pending: list[tuple[PdfJob, Future[RenderResult]]] = []
+        # Sphinx assembles the documents one after another; Typst runs in worker processes meanwhile.
+        with TypstPool(workers, inline=len(jobs) == 1) as typesetter:
             for job in progress:
-                if pending and len(pending) % batch == 0:
-                    self._report(ctx, pending)
-                    pending = []
-                if not pending:
-                    # A fresh pool for every batch: its processes end with it and free Typst's cache.
-                    stack.close()
-                    pool = stack.enter_context(_pool(workers, len(jobs)))
-                task = self._document(ctx, job, keep)
-                # Sphinx assembles the documents one after another; Typst runs in worker processes meanwhile.
-                pending.append((job, pool.submit(render_task, task) if pool else render_task(task)))
-            self._report(ctx, pending)
-        finally:
-            stack.close()
+                pending.append((job, typesetter.submit(self._document(ctx, job, keep))))
+            for job, outcome in pending:
+                self._report(ctx, job, outcome.result())
 
-    def _report(self, ctx: HandbookContext, pending: list[tuple[PdfJob, Future[RenderResult] | RenderResult]]) -> None:
-        """Wait for the PDFs of ``pending`` and log Typst's messages about them."""
-        for job, outcome in pending:
-            result = outcome.result() if isinstance(outcome, Future) else outcome
-            log_problems(
-                [Problem(code="pdf_render" if m.error else "pdf_content", message=f"{job.slug}.pdf: {m.text}",
-                         docname=m.docname or job.start)
-                 for m in result.messages],
-                ctx.srcdir,
-            )  # fmt: skip
-            if result.pages:
-                logger.info("PDF %s.pdf: %d Seiten", job.slug, result.pages)
+    def _report(self, ctx: HandbookContext, job: PdfJob, result: RenderResult) -> None:
+        """Log Typst's messages about one PDF."""
+        log_problems(
+            [Problem(code="pdf_render" if m.error else "pdf_content", message=f"{job.slug}.pdf: {m.text}",
+                     docname=m.docname or job.start)
+             for m in result.messages],
+            ctx.srcdir,
+        )  # fmt: skip
+        if result.pages:
+            kept = " (unverändert, nicht neu gesetzt)" if result.reused else ""
+            logger.info("PDF %s.pdf: %d Seiten%s", job.slug, result.pages, kept)
 
     def _document(self, ctx: HandbookContext, job: PdfJob, keep: frozenset[str]) -> RenderTask:
         """Assemble and translate one PDF's document."""
