@@ -29,7 +29,7 @@ import os
 import re
 import shutil
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from ._syntax import PAGE_MARK
@@ -45,7 +45,7 @@ TEMPLATE = Path(__file__).with_name("template.typ")
 WORKER = Path(__file__).with_name("_typst_worker.py")
 #: Changes when the meaning of a stored key changes (see :func:`input_key`).
 KEY_VERSION = "1"
-_LOCATION = re.compile(r"┌─ (?P<file>[^\s:]+):(?P<line>\d+):(?P<col>\d+)")
+_LOCATION = re.compile(r"┌─ (?P<file>\S+?):(?P<line>\d+):(?P<col>\d+)")
 #: Typst's words for frequent problems, in German (pattern → text; groups are kept).
 _KNOWN = (
     (re.compile(r"file not found \(searched at (.+)\)"), "Datei nicht gefunden ({0})"),
@@ -96,7 +96,7 @@ def german(message: str) -> str:
 
 
 def _page_at(source: list[str], file: str, line: int) -> str | None:
-    if file != SOURCE_NAME:
+    if PurePath(file).name != SOURCE_NAME:
         return None
     for text in reversed(source[: max(0, line)]):
         if text.startswith(PAGE_MARK):
@@ -114,7 +114,7 @@ def diagnostics(diagnostic: str, fallback: str, source: list[str], *, error: boo
         where = _LOCATION.search(rest)
         docname = _page_at(source, where["file"], int(where["line"])) if where else None
         place = ""
-        if where and where["file"] != SOURCE_NAME:
+        if where and PurePath(where["file"]).name != SOURCE_NAME:
             place = " (in der PDF-Vorlage: ein Fehler des Werkzeugs, nicht des Inhalts)"
         elif where:
             place = f" (Zeile {where['line']} des erzeugten Typst-Quelltexts)"
