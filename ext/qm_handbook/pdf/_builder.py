@@ -7,16 +7,14 @@ toctree order, the catalog it answers, the audit appendix), translates it to Typ
 markup (``_translate``) and typesets it with Typst (``_render``) in a compile folder
 below the doctree folder (``<doctrees>/qmpdf/<slug>/``). ``handbook_pdf_select``
 limits the run to some institutions (slugs, comma-separated; ``netzwerk`` for the
-network PDF).
+network PDF), ``handbook_pdf_teil`` to one of n parts (``_plan``).
 """
 
 from __future__ import annotations
 
-import os
 import posixpath
 import shutil
 from concurrent.futures import Future
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +23,7 @@ from sphinx.builders import Builder
 from sphinx.util import logging
 from sphinx.util.display import status_iterator
 
-from ..checks.diagnostics import Problem, suggest
+from ..checks.diagnostics import Problem
 from ..checks.reporting import log_problems
 from ..model.config import get_config
 from ..model.context import HandbookContext, get_context
@@ -39,6 +37,7 @@ from ._appendix import audit_appendix, replace_report_views, statements_by_requi
 from ._assemble import doc_anchor, fix_references, inline_pages
 from ._catalog import catalog_chapter
 from ._media import Assets
+from ._plan import PdfJob, pdf_workers, plan_jobs
 from ._render import RenderResult, RenderTask
 from ._syntax import PAGE_MARK
 from ._translate import TypstTranslator, link_targets
@@ -47,55 +46,13 @@ from ._workers import TypstPool
 if TYPE_CHECKING:
     from collections.abc import Callable, Set
 
-    from ..model.institutions import Institution
 
 logger = logging.getLogger(__name__)
 
-NETWORK_SLUG = "netzwerk"
 #: Folder below the doctree folder holding one compile folder (Typst's root) per PDF.
 WORK_DIR = "qmpdf"
 #: Class of nodes that only make sense on the website (e.g. the PDF download link).
 WEB_ONLY_CLASS = "qm-nur-web"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PdfJob:
-    """One PDF to write."""
-
-    slug: str
-    start: str
-    institution: Institution | None
-
-
-def plan_jobs(ctx: HandbookContext, root_doc: str, select: str) -> tuple[list[PdfJob], list[Problem]]:
-    """The PDFs to write: the selected institutions (default: all) and the network."""
-    wanted = [s.strip() for s in select.split(",") if s.strip()]
-    jobs = [
-        PdfJob(slug=i.slug, start=f"{ctx.docname_prefix(i)}index", institution=i)
-        for i in ctx.institutions
-        if not wanted or i.slug in wanted
-    ]
-    if not wanted or NETWORK_SLUG in wanted:
-        jobs.append(PdfJob(slug=NETWORK_SLUG, start=root_doc, institution=None))
-    problems = []
-    known = [*ctx.by_slug, NETWORK_SLUG]
-    for slug in wanted:
-        if slug not in known:
-            problems.append(
-                Problem(
-                    code="pdf_unknown_institution",
-                    message=f"Für „{slug}“ gibt es kein PDF: Es ist kein Ordner einer Einrichtung.",
-                    hint=suggest(slug, known) or f"Vorhanden: {', '.join(known)}.",
-                )
-            )
-    return jobs, problems
-
-
-def pdf_workers(setting: str, jobs: int) -> int:
-    """How many processes typeset PDFs: ``handbook_pdf_jobs`` (a number or ``auto``), at most one per PDF."""
-    value = setting.strip().lower()
-    wanted = (os.cpu_count() or 1) if value == "auto" else int(value) if value.isdigit() else 1
-    return max(1, min(wanted, jobs))
 
 
 class QmPdfBuilder(Builder):
@@ -128,8 +85,12 @@ class QmPdfBuilder(Builder):
     def write_documents(self, _docnames: Set[str]) -> None:
         ctx = get_context(self.env)
         settings = get_config(self.config)
-        jobs, problems = plan_jobs(ctx, self.config.root_doc, settings.pdf_select)
+        jobs, problems = plan_jobs(ctx, self.config.root_doc, settings.pdf_select, settings.pdf_teil)
         log_problems(problems, ctx.srcdir)
+        if not jobs:
+            if settings.pdf_teil.strip() and not problems:
+                logger.info("Teil %s enthält keine PDFs (mehr Teile als PDFs).", settings.pdf_teil.strip())
+            return
         try:
             import typst  # noqa: F401
         except ImportError:
