@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from .compat.logfilters import WarningCounter
     from .learning.network_result import LearningResult
     from .model.context import HandbookContext
+    from .model.githistory import HistoryIndex
     from .publish.security import SecurityPolicy
     from .publish.visibility import VisibilityIndex
     from .reports.coverage_model import CoverageResult
@@ -86,6 +87,8 @@ class WritePhase:
     suspects: dict[str, list[Suspect]] | None = None
     #: page → document control data, see :func:`.site.doccontrol.page_controls`
     page_controls: dict[str, PageControl] | None = None
+    #: the pages' change history from git, see :func:`.site.doccontrol.page_history`
+    history: HistoryIndex | None = None
     #: the one coverage result, see :func:`.reports.result.get_result`
     result: CoverageResult | None = None
     #: meetings, rotation, agreements, peer reviews, see :func:`.learning.directives.get_learning`
