@@ -34,12 +34,15 @@ naechste_pruefung: 2027-01-15
 sichtbarkeit: öffentlich
 ---
 """
-STAND = FRONT + """
+STAND = (
+    FRONT
+    + """
 # Stand
 
 ```{qm-dokumente}
 ```
 """
+)
 
 
 def git(repo: Path, *args: str, date: str = "2026-03-02T10:00:00+01:00", author: str = "Anna Schmidt") -> None:
@@ -117,7 +120,7 @@ def test_parse_log_keeps_order_limit_and_prefix() -> None:
     cut = rec.format(h="f" * 40, p="", d="2026-05-01", s="Schnitt", files="sub/c.md\nsub/a.md")
     shallow = parse_log(cut + out, "sub/", shallow=True)
     assert shallow["c.md"].changes == () and shallow["c.md"].incomplete
-    assert [c.subject for c in shallow["a.md"].changes][0] == "Schritt 3"
+    assert shallow["a.md"].changes[0].subject == "Schritt 3"
     # the same commit without parents in a full copy is the real beginning
     assert parse_log(cut, "sub/", shallow=False)["c.md"].total == 1
 
@@ -271,6 +274,6 @@ def test_bad_edit_link_is_reported_with_file_and_line(tmp_path: Path, pattern: s
     src = project(tmp_path, bearbeiten=pattern)
     out = tmp_path / "out"
     warnings = build(src, out)
-    assert f"netzwerk.toml:1: WARNING: Der Link „bearbeiten“ ist ungültig: " in warnings
+    assert "netzwerk.toml:1: WARNING: Der Link „bearbeiten“ ist ungültig: " in warnings
     assert problem in warnings and "Traceback" not in warnings
     assert edit_href(out, "institutions/alpha/bereich") is None

@@ -71,6 +71,8 @@ class DocRecords:
     needs_view_scopes: dict[str, frozenset[str] | None] = field(default_factory=dict)
     #: page → IDs of the needs it shows through the roles ``need``, ``need_incoming`` …
     need_role_refs: dict[str, set[str]] = field(default_factory=dict)
+    #: page → code of the institution whose document register it shows (``{qm-dokumente}``)
+    registers: dict[str, str] = field(default_factory=dict)
     #: need ID → fingerprint of the previous build (``None``: no build with this environment yet)
     need_fingerprints: dict[str, NeedPrint] | None = None
 

@@ -303,12 +303,11 @@ def pages_with_new_history(app: Sphinx, env: BuildEnvironment) -> list[str]:
     changed = {doc for doc, fp in new.items() if old.get(doc) != fp}
     # Document registers show the history (and the control data) of their institution's pages.
     from ..model.context import get_context
-    from .dependencies import needs_view_scopes
+    from .register import register_pages
 
     ctx = get_context(env)
     codes = {inst.code for doc in changed | get_state(app).reread if (inst := ctx.institution_of(doc))}
-    registers = {page for page, scope in needs_view_scopes(env).items() if scope and scope & codes}
-    return sorted(changed | registers)
+    return sorted((changed | register_pages(env, codes)) & env.found_docs)
 
 
 def write_history_manifest(app: Sphinx, exception: BaseException | None) -> None:

@@ -17,16 +17,21 @@ from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..model.context import get_context
 from ..model.labels import format_date
+from ..state import state_of
 from .dependencies import note_needs_view
 from .doccontrol import history_of, history_summary, page_controls, page_history
 
 if TYPE_CHECKING:
+    from collections.abc import Set
+
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
 
 _LOG = logging.getLogger(__name__)
 HEADINGS = (
@@ -67,6 +72,7 @@ class DokumenteDirective(SphinxDirective):
         # Written again when a page of the institution is read again or its history changes
         # (doccontrol.pages_with_new_history), or when the institution's needs change.
         note_needs_view(self.env, institutions=[inst.code])
+        state_of(self.env).records.registers[self.env.docname] = inst.code
         node = qm_dokumente(prefix=ctx.docname_prefix(inst))
         self.set_source_info(node)
         return [node]
@@ -123,8 +129,28 @@ def process_registers(app: Sphinx, doctree: nodes.document, fromdocname: str) ->
         node.replace_self(register_table(app, fromdocname, node["prefix"]))
 
 
+def register_pages(env: BuildEnvironment, codes: Set[str]) -> set[str]:
+    """The pages showing the document register of one of the institutions ``codes``."""
+    return {page for page, code in state_of(env).records.registers.items() if code in codes}
+
+
+class RegisterCollector(EnvironmentCollector):
+    """Keeps the pages with a register consistent across re-reads and parallel reading."""
+
+    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        state_of(env).records.registers.pop(docname, None)
+
+    def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment) -> None:
+        theirs = state_of(other).records.registers
+        state_of(env).records.registers.update({p: c for p, c in theirs.items() if p in docnames})
+
+    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
+        pass  # the directive records its page while the page is read
+
+
 def setup_register(app: Sphinx) -> None:
     """Register the directive and the late processor."""
+    app.add_env_collector(RegisterCollector)
     app.add_node(qm_dokumente)
     app.add_directive("qm-dokumente", DokumenteDirective)
     app.connect("doctree-resolved", process_registers)
