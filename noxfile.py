@@ -10,6 +10,7 @@ packages from ``constraints.txt`` (exact versions) into its own environment.
     python3 noxfile.py -s oeffentlich   # the public site only (publishing pipeline)
     python3 noxfile.py -s intern    # the internal site only, without PDFs (publishing pipeline)
     python3 noxfile.py -s pdf -- vhs-leipziger-land   # one institution's PDF (none: all + network)
+    python3 noxfile.py -s pdf -- --teil 2/4   # part 2 of 4 of all PDFs (parallel CI jobs)
     python3 noxfile.py -s tests     # the whole test suite
     python3 noxfile.py -s check     # fast check of all sources, no HTML (summary per code)
     python3 noxfile.py -s bestaetigen -- W1_DQE_E1_1   # re-confirm statements after a catalog change
@@ -147,18 +148,37 @@ def oeffentlich(session: nox.Session) -> None:
 @nox.session(default=False)
 @_guard
 def pdf(session: nox.Session) -> None:
-    """PDFs for certification: `-- <slug> ...` for some institutions; without: all and the network."""
+    """PDFs for certification: `-- <slug> ...` for some, `-- --teil 2/4` for part 2 of 4; without: all."""
+    slugs, part = _pdf_args(session, session.posargs)
     _install(session, "docs", "pdf")
-    _build_pdfs(session, session.posargs)
+    _build_pdfs(session, slugs, part)
 
 
-def _build_pdfs(session: nox.Session, slugs: list[str]) -> None:
+def _pdf_args(session: nox.Session, args: list[str]) -> tuple[list[str], str]:
+    """Folder names and the part (``--teil k/n``; its value is checked by the PDF builder)."""
+    slugs, part = [], ""
+    rest = iter(args)
+    for arg in rest:
+        if arg == "--teil" or arg.startswith("--teil="):
+            part = arg.partition("=")[2] if "=" in arg else next(rest, "")
+            if not part:
+                session.error("Nach --teil fehlt der Teil, z. B. „--teil 2/4“ für den zweiten von vier Teilen")
+        elif arg.startswith("-"):
+            session.error(f"Unbekannte Option „{arg}“. Möglich: Ordnernamen von Einrichtungen oder --teil k/n")
+        else:
+            slugs.append(arg)
+    return slugs, part
+
+
+def _build_pdfs(session: nox.Session, slugs: list[str], part: str = "") -> None:
     # Same doctree folder as the website: pages already read there are not read again.
     # The PDFs belong to the internal profile only (they hold internal pages and items).
     outdir = INTERNAL_DIR / "pdf"
     selection = f"handbook_pdf_select={','.join(slugs)}"
     started = time.time()
-    _sphinx_build(session, "qmpdf", outdir, "-D", selection, "-D", "handbook_pdf_jobs=auto")
+    _sphinx_build(
+        session, "qmpdf", outdir, "-D", selection, "-D", f"handbook_pdf_teil={part}", "-D", "handbook_pdf_jobs=auto"
+    )
     for slug in slugs or ["*"]:  # only what this build wrote, never an old file left in the folder
         for path in sorted(outdir.glob(f"{slug}.pdf")):
             if path.stat().st_mtime >= started - 1:
