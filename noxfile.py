@@ -189,7 +189,7 @@ def _build_pdfs(session: nox.Session, slugs: list[str], part: str = "") -> None:
 @_guard
 def tests(session: nox.Session) -> None:
     """Run the whole test suite: style and type checks, then pytest (units, test roots, demo builds)."""
-    _install(session, "docs", "test", "lint", "pdf")
+    _install(session, "docs", "test", "lint", "pdf", "preview")
     if not session.posargs:
         _lint(session)
     session.run("pytest", *session.posargs)
@@ -244,14 +244,30 @@ def neu(session: nox.Session) -> None:
                 env={"PYTHONPATH": str(ROOT / "ext")})  # fmt: skip
 
 
+#: What builds and tools write into the project folder: never a reason to build the preview again.
+#: (sphinx-autobuild itself ignores .git, .nox, caches and the preview's own output folder.)
+PREVIEW_IGNORES = (
+    "--ignore", str(BUILD_DIR), "--ignore", str(ROOT / ".venv-nox"), "--ignore", str(ROOT / ".hypothesis"),
+    "--re-ignore", r"/(__pycache__|_generiert|_regionen)/",
+)  # fmt: skip
+
+
 @nox.session(default=False)
 @_guard
 def preview(session: nox.Session) -> None:
-    """Live preview at http://127.0.0.1:8000 while editing pages."""
+    """Live preview at http://127.0.0.1:8000 while editing pages (each build through the crash guard)."""
     _install(session, "docs", "preview")
+    # Every change starts a new Python process. Without bytecode caches (containers often set
+    # PYTHONDONTWRITEBYTECODE=1) each one compiled every imported module again: about 3 s per
+    # refresh of the demo. Compiled once here; later runs only check the time stamps.
     session.run(
-        "sphinx-autobuild", "--host", "127.0.0.1", "--port", "8000",
-        "--ignore", "**/_generiert/**", str(ROOT), str(BUILD_DIR / "preview"), *session.posargs,
+        "python", "-c", "import compileall, sys, sysconfig; "
+        "compileall.compile_dir(sysconfig.get_paths()['purelib'], quiet=2, workers=0); "
+        "compileall.compile_dir(sys.argv[1], quiet=2, workers=0)", str(ROOT / "ext"), silent=True,
+    )  # fmt: skip
+    session.run(
+        "python", "-m", "qm_handbook.commands.preview", "--host", "127.0.0.1", "--port", "8000",
+        *PREVIEW_IGNORES, str(ROOT), str(BUILD_DIR / "preview"), *session.posargs, env=EXT_PATH,
     )  # fmt: skip
 
 
@@ -259,7 +275,7 @@ def preview(session: nox.Session) -> None:
 @_guard
 def lint(session: nox.Session) -> None:
     """Style and type checks of the extension and tests."""
-    _install(session, "lint", "docs", "test", "pdf")
+    _install(session, "lint", "docs", "test", "pdf", "preview")
     _lint(session)
 
 
