@@ -264,7 +264,9 @@ def insert_history(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         return
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is not None and section.children and isinstance(section[0], nodes.title):
-        section.insert(1, box)
+        line = nodes.container(classes=["qm-lenkung"])  # looks like the control line of other pages
+        line += box
+        section.insert(1, line)
 
 
 def _fingerprints(app: Sphinx) -> dict[str, str]:
