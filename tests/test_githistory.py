@@ -215,6 +215,8 @@ def test_public_profile_shows_only_the_date(tmp_path: Path) -> None:
     assert "Zuletzt geändert am 02.03.2026" in history_text(out, "institutions/alpha/stand")
     assert "Anna" not in page and "Handbuch angelegt" not in page and "Commit" not in page
     assert "Änderungsverlauf" not in page
+    # the record for incremental builds lies in the public folder too: no page names in it
+    assert "institutions" not in (out / "html/.qm-verlauf.json").read_text(encoding="utf-8")
 
 
 def test_outside_a_repository_every_page_says_so(tmp_path: Path) -> None:

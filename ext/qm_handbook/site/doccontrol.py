@@ -264,10 +264,17 @@ def insert_history(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         return
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is not None and section.children and isinstance(section[0], nodes.title):
-        section.insert(1, box)
+        line = nodes.container(classes=["qm-lenkung"])  # looks like the control line of other pages
+        line += box
+        section.insert(1, line)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def _fingerprints(app: Sphinx) -> dict[str, str]:
+    """Page → fingerprint of the history it shows."""
     index = page_history(app)
     profile = "oeffentlich" if is_public_build(app) else "intern"
     prints = {}
@@ -276,7 +283,7 @@ def _fingerprints(app: Sphinx) -> dict[str, str]:
             continue
         history = history_of(app, docname)
         text = f"{profile}\n{index.reason}\n" + (history.fingerprint() if history else "")
-        prints[docname] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        prints[docname] = _digest(text)
     return prints
 
 
@@ -300,7 +307,7 @@ def pages_with_new_history(app: Sphinx, env: BuildEnvironment) -> list[str]:
     new = _fingerprints(app)
     if old is None:
         return sorted(new)  # an output folder without the record: write every page once
-    changed = {doc for doc, fp in new.items() if old.get(doc) != fp}
+    changed = {doc for doc, fp in new.items() if old.get(_digest(doc)) != fp}
     # Document registers show the history (and the control data) of their institution's pages.
     from ..model.context import get_context
     from .register import register_pages
@@ -316,7 +323,9 @@ def write_history_manifest(app: Sphinx, exception: BaseException | None) -> None
         return
     outdir = Path(app.outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(_fingerprints(app), ensure_ascii=False, indent=0, sort_keys=True)
+    # Page names as digests: the file lies in the public output too, and must not name internal pages.
+    prints = {_digest(doc): fp for doc, fp in _fingerprints(app).items()}
+    text = json.dumps(prints, ensure_ascii=False, indent=0, sort_keys=True)
     (outdir / HISTORY_MANIFEST).write_text(text, encoding="utf-8")
 
 
