@@ -67,13 +67,18 @@ def plan_jobs(ctx: HandbookContext, root_doc: str, select: str, part: str = "") 
             hint = "Lassen Sie die Auswahl der Einrichtungen oder die Teilangabe weg."
             return [], [_part_problem("Einzelne Einrichtungen und ein Teil sind zugleich angegeben.", hint)]
         wanted = chosen
-    jobs = [
+    # The network PDF first: it is the longest (all catalogs, every institution's overview);
+    # started last, it would keep one worker busy alone at the end of a run.
+    jobs = (
+        [PdfJob(slug=NETWORK_SLUG, start=root_doc, institution=None)]
+        if wanted is None or NETWORK_SLUG in wanted
+        else []
+    )
+    jobs += [
         PdfJob(slug=i.slug, start=f"{ctx.docname_prefix(i)}index", institution=i)
         for i in ctx.institutions
         if wanted is None or i.slug in wanted
     ]
-    if wanted is None or NETWORK_SLUG in wanted:
-        jobs.append(PdfJob(slug=NETWORK_SLUG, start=root_doc, institution=None))
     known = [*ctx.by_slug, NETWORK_SLUG]
     for slug in wanted or ():
         if slug not in known:

@@ -4,7 +4,8 @@ A worker is a plain Python process running :mod:`._typst_worker` as a script; it
 imports only ``typst``, never Sphinx or this extension, so starting one costs a few
 hundredths of a second. Workers are replaced after :data:`TASKS_PER_PROCESS` PDFs,
 because Typst keeps a cache of every document it compiled for the life of the
-process (about 100 MB per handbook). A single PDF is typeset in the build process
+process (about 100 MB per handbook; a very large document ends its worker at
+once). A single PDF is typeset in the build process
 itself: no process to start. Sphinx keeps assembling the next documents while the
 workers typeset (one thread per worker waits for its answer).
 """
@@ -24,6 +25,9 @@ from ._render import WORKER, RenderResult, RenderTask, finish, prepare, reuse
 
 #: PDFs one worker process typesets before it is replaced (see module docstring).
 TASKS_PER_PROCESS = 4
+#: A source this long (characters; the network PDF of a large network) ends its worker at once:
+#: Typst's cache of a 500-page document alone takes gigabytes.
+LARGE_SOURCE = 1_000_000
 
 
 class _Process:
@@ -85,7 +89,8 @@ class TypstPool:
         request, key = prepare(task)
         reply = reuse(task, key)
         if reply is None and self._threads is not None:
-            return self._threads.submit(lambda: finish(task, key, self._remote(request)))
+            retire = len(task.source) >= LARGE_SOURCE
+            return self._threads.submit(lambda: finish(task, key, self._remote(request, retire=retire)))
         if reply is None:
             from ._typst_worker import typeset
 
@@ -94,12 +99,12 @@ class TypstPool:
         done.set_result(finish(task, key, reply))
         return done
 
-    def _remote(self, request: dict[str, Any]) -> dict[str, Any]:
+    def _remote(self, request: dict[str, Any], *, retire: bool) -> dict[str, Any]:
         with self._lock:
             process = self._idle.pop() if self._idle else None
         process = process or _Process()
         reply = process.ask(request)
-        if "crash" in reply or process.served >= TASKS_PER_PROCESS:
+        if retire or "crash" in reply or process.served >= TASKS_PER_PROCESS:
             process.close()
         else:
             with self._lock:
