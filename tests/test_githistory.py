@@ -279,3 +279,23 @@ def test_bad_edit_link_is_reported_with_file_and_line(tmp_path: Path, pattern: s
     assert "netzwerk.toml:1: WARNING: Der Link „bearbeiten“ ist ungültig: " in warnings
     assert problem in warnings and "Traceback" not in warnings
     assert edit_href(out, "institutions/alpha/bereich") is None
+
+
+@needs_git
+def test_register_follows_control_data_but_not_every_text_edit(tmp_path: Path) -> None:
+    src = committed(tmp_path)
+    out = tmp_path / "out"
+    assert build(src, out) == ""
+    register = out / "html/institutions/alpha/stand.html"
+    page = src / "institutions/alpha/bereich.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nNoch ein Satz.\n", encoding="utf-8")
+    assert build(src, out) == ""  # first edit: "geändert, noch nicht eingetragen" in the register
+    assert register_column(out)["Umsetzung"] == "09.04.2026, geändert, noch nicht eingetragen"
+    written = register.stat().st_mtime_ns
+    page.write_text(page.read_text(encoding="utf-8") + "\nUnd noch einer.\n", encoding="utf-8")
+    assert build(src, out) == ""  # more text: nothing the register shows changed
+    assert register.stat().st_mtime_ns == written
+    page.write_text(page.read_text(encoding="utf-8").replace('fassung: "1.0"', 'fassung: "1.1"'), encoding="utf-8")
+    assert build(src, out) == ""
+    row = next(r for r in soup(register).select("table.qm-dokumente tbody tr") if "Umsetzung" in text_of(r))
+    assert text_of(row.select("td")[1]) == "1.1"

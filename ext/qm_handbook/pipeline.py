@@ -52,9 +52,6 @@ Other events:
                                      the per-page records of the last build come back
 ``RECHECK_FRESH_ENV``           100  ``builder-inited``: early, before reading; only
                                      then is it known whether ``-E`` was used
-``HISTORY_UPDATED``             400  ``env-get-updated``: before the incremental
-                                     collector (500) forgets which pages were read
-                                     in this build (their registers are rewritten)
 ``NEW_WRITE_PHASE``               1  ``env-updated``: first; reading is over, the
                                      write-phase data of an earlier ``app.build()`` is
                                      dropped before anything can compute it anew
@@ -102,9 +99,6 @@ RECHECK_FRESH_ENV = 100
 
 # env-updated
 NEW_WRITE_PHASE = 1
-
-# env-get-updated
-HISTORY_UPDATED = 400
 
 # doctree-read
 AFTER_SPHINX_COLLECTORS = 600

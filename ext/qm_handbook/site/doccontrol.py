@@ -274,16 +274,22 @@ def _digest(text: str) -> str:
 
 
 def _fingerprints(app: Sphinx) -> dict[str, str]:
-    """Page → fingerprint of the history it shows."""
+    """Page → fingerprint of what the page and its institution's register show of it.
+
+    The history, and for the register also the page's title and control data.
+    """
+    env = app.env
     index = page_history(app)
+    controls = page_controls(env)
     profile = "oeffentlich" if is_public_build(app) else "intern"
     prints = {}
-    for docname in app.env.found_docs:
+    for docname in env.found_docs:
         if is_generated(docname):
             continue
         history = history_of(app, docname)
-        text = f"{profile}\n{index.reason}\n" + (history.fingerprint() if history else "")
-        prints[docname] = _digest(text)
+        title = env.titles[docname].astext() if docname in env.titles else ""
+        text = f"{profile}\n{index.reason}\n{title}\n{controls.get(docname)!r}\n"
+        prints[docname] = _digest(text + (history.fingerprint() if history else ""))
     return prints
 
 
@@ -296,10 +302,12 @@ def _read_manifest(path: Path) -> dict[str, str] | None:
 
 
 def pages_with_new_history(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Pages to write again because their history (or their institution's) changed.
+    """Pages to write again because their history changed, and the registers listing them.
 
     Compared with what the output folder holds (``.qm-verlauf.json``), not with the
-    previous build: the internal and the public site share one environment.
+    previous build: the internal and the public site share one environment. A register
+    is written again only when the history, title or control data of one of its pages
+    changed, not after every edit of a page's text (keeps the preview fast).
     """
     if app.builder.format != "html":
         return []
@@ -313,7 +321,7 @@ def pages_with_new_history(app: Sphinx, env: BuildEnvironment) -> list[str]:
     from .register import register_pages
 
     ctx = get_context(env)
-    codes = {inst.code for doc in changed | get_state(app).reread if (inst := ctx.institution_of(doc))}
+    codes = {inst.code for doc in changed if (inst := ctx.institution_of(doc))}
     return sorted((changed | register_pages(env, codes)) & env.found_docs)
 
 
@@ -334,5 +342,5 @@ def setup_doccontrol(app: Sphinx) -> None:
     app.connect("doctree-read", insert_control_line, priority=pipeline.AFTER_SPHINX_COLLECTORS)
     app.add_node(qm_details, html=(_visit_details, _depart_details))
     app.connect("doctree-resolved", insert_history)
-    app.connect("env-get-updated", pages_with_new_history, priority=pipeline.HISTORY_UPDATED)
+    app.connect("env-get-updated", pages_with_new_history)
     app.connect("build-finished", write_history_manifest)

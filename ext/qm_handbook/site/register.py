@@ -69,8 +69,8 @@ class DokumenteDirective(SphinxDirective):
             )
             _LOG.warning(msg, type="qm", subtype="report_option", location=self.get_location())
             return []
-        # Written again when a page of the institution is read again or its history changes
-        # (doccontrol.pages_with_new_history), or when the institution's needs change.
+        # Written again when the history, title or control data of a page of the institution
+        # changes (doccontrol.pages_with_new_history), or when the institution's needs change.
         note_needs_view(self.env, institutions=[inst.code])
         state_of(self.env).records.registers[self.env.docname] = inst.code
         node = qm_dokumente(prefix=ctx.docname_prefix(inst))
