@@ -10,6 +10,7 @@ packages from ``constraints.txt`` (exact versions) into its own environment.
     python3 noxfile.py -s oeffentlich   # the public site only (publishing pipeline)
     python3 noxfile.py -s intern    # the internal site only, without PDFs (publishing pipeline)
     python3 noxfile.py -s pdf -- vhs-leipziger-land   # one institution's PDF (none: all + network)
+    python3 noxfile.py -s pdf -- --teil 2/4   # part 2 of 4 of all PDFs (parallel CI jobs)
     python3 noxfile.py -s tests     # the whole test suite
     python3 noxfile.py -s check     # fast check of all sources, no HTML (summary per code)
     python3 noxfile.py -s bestaetigen -- W1_DQE_E1_1   # re-confirm statements after a catalog change
@@ -102,10 +103,12 @@ SPHINX_BUILD = ("python", "-m", "qm_handbook.commands.guard")
 EXT_PATH = {"PYTHONPATH": str(ROOT / "ext")}
 
 
-def _sphinx_build(session: nox.Session, builder: str, outdir: Path, *extra: str) -> None:
+def _sphinx_build(
+    session: nox.Session, builder: str, outdir: Path, *extra: str, env: dict[str, str] | None = None
+) -> None:
     session.run(
         *SPHINX_BUILD, "-b", builder, "-W", "--keep-going", "-n", "-q",
-        "-d", str(BUILD_DIR / "doctrees"), *extra, str(ROOT), str(outdir), env=EXT_PATH,
+        "-d", str(BUILD_DIR / "doctrees"), *extra, str(ROOT), str(outdir), env={**EXT_PATH, **(env or {})},
     )  # fmt: skip
 
 
@@ -147,18 +150,39 @@ def oeffentlich(session: nox.Session) -> None:
 @nox.session(default=False)
 @_guard
 def pdf(session: nox.Session) -> None:
-    """PDFs for certification: `-- <slug> ...` for some institutions; without: all and the network."""
+    """PDFs for certification: `-- <slug> ...` for some, `-- --teil 2/4` for part 2 of 4; without: all."""
+    slugs, part = _pdf_args(session, session.posargs)
     _install(session, "docs", "pdf")
-    _build_pdfs(session, session.posargs)
+    _build_pdfs(session, slugs, part)
 
 
-def _build_pdfs(session: nox.Session, slugs: list[str]) -> None:
+def _pdf_args(session: nox.Session, args: list[str]) -> tuple[list[str], str]:
+    """Folder names and the part (``--teil k/n``; its value is checked by the PDF builder)."""
+    slugs, part = [], ""
+    rest = iter(args)
+    for arg in rest:
+        if arg == "--teil" or arg.startswith("--teil="):
+            part = arg.partition("=")[2] if "=" in arg else next(rest, "")
+            if not part:
+                session.error("Nach --teil fehlt der Teil, z. B. „--teil 2/4“ für den zweiten von vier Teilen")
+        elif arg.startswith("-"):
+            session.error(f"Unbekannte Option „{arg}“. Möglich: Ordnernamen von Einrichtungen oder --teil k/n")
+        else:
+            slugs.append(arg)
+    return slugs, part
+
+
+def _build_pdfs(session: nox.Session, slugs: list[str], part: str = "") -> None:
     # Same doctree folder as the website: pages already read there are not read again.
     # The PDFs belong to the internal profile only (they hold internal pages and items).
     outdir = INTERNAL_DIR / "pdf"
     selection = f"handbook_pdf_select={','.join(slugs)}"
     started = time.time()
-    _sphinx_build(session, "qmpdf", outdir, "-D", selection, "-D", "handbook_pdf_jobs=auto")
+    # Python's bytecode cache stays on in the session's own environment, even where the
+    # container sets PYTHONDONTWRITEBYTECODE: otherwise every run compiles Sphinx and the
+    # extension again (about 2.5 s of a single PDF's run).
+    options = ["-D", selection, "-D", f"handbook_pdf_teil={part}", "-D", "handbook_pdf_jobs=auto"]
+    _sphinx_build(session, "qmpdf", outdir, *options, env={"PYTHONDONTWRITEBYTECODE": ""})
     for slug in slugs or ["*"]:  # only what this build wrote, never an old file left in the folder
         for path in sorted(outdir.glob(f"{slug}.pdf")):
             if path.stat().st_mtime >= started - 1:
@@ -169,7 +193,7 @@ def _build_pdfs(session: nox.Session, slugs: list[str]) -> None:
 @_guard
 def tests(session: nox.Session) -> None:
     """Run the whole test suite: style and type checks, then pytest (units, test roots, demo builds)."""
-    _install(session, "docs", "test", "lint", "pdf")
+    _install(session, "docs", "test", "lint", "pdf", "preview")
     if not session.posargs:
         _lint(session)
     session.run("pytest", *session.posargs)
@@ -224,14 +248,30 @@ def neu(session: nox.Session) -> None:
                 env={"PYTHONPATH": str(ROOT / "ext")})  # fmt: skip
 
 
+#: What builds and tools write into the project folder: never a reason to build the preview again.
+#: (sphinx-autobuild itself ignores .git, .nox, caches and the preview's own output folder.)
+PREVIEW_IGNORES = (
+    "--ignore", str(BUILD_DIR), "--ignore", str(ROOT / ".venv-nox"), "--ignore", str(ROOT / ".hypothesis"),
+    "--re-ignore", r"/(__pycache__|_generiert|_regionen)/",
+)  # fmt: skip
+
+
 @nox.session(default=False)
 @_guard
 def preview(session: nox.Session) -> None:
-    """Live preview at http://127.0.0.1:8000 while editing pages."""
+    """Live preview at http://127.0.0.1:8000 while editing pages (each build through the crash guard)."""
     _install(session, "docs", "preview")
+    # Every change starts a new Python process. Without bytecode caches (containers often set
+    # PYTHONDONTWRITEBYTECODE=1) each one compiled every imported module again: about 3 s per
+    # refresh of the demo. Compiled once here; later runs only check the time stamps.
     session.run(
-        "sphinx-autobuild", "--host", "127.0.0.1", "--port", "8000",
-        "--ignore", "**/_generiert/**", str(ROOT), str(BUILD_DIR / "preview"), *session.posargs,
+        "python", "-c", "import compileall, sys, sysconfig; "
+        "compileall.compile_dir(sysconfig.get_paths()['purelib'], quiet=2, workers=0); "
+        "compileall.compile_dir(sys.argv[1], quiet=2, workers=0)", str(ROOT / "ext"), silent=True,
+    )  # fmt: skip
+    session.run(
+        "python", "-m", "qm_handbook.commands.preview", "--host", "127.0.0.1", "--port", "8000",
+        *PREVIEW_IGNORES, str(ROOT), str(BUILD_DIR / "preview"), *session.posargs, env=EXT_PATH,
     )  # fmt: skip
 
 
@@ -239,7 +279,7 @@ def preview(session: nox.Session) -> None:
 @_guard
 def lint(session: nox.Session) -> None:
     """Style and type checks of the extension and tests."""
-    _install(session, "lint", "docs", "test", "pdf")
+    _install(session, "lint", "docs", "test", "pdf", "preview")
     _lint(session)
 
 

@@ -81,3 +81,33 @@ def test_strictdoc_input_has_the_same_shape(tmp_path: Path) -> None:
     assert first["relations"] == expected + criteria == sdoc.count("- TYPE: Parent\n  VALUE: ")
     edited = sdoc.index("UID: E001_DQE_E1_1\nTITLE: ")
     assert "STATUS: " in sdoc[edited : sdoc.index("<<<", edited)]
+    # all documents import the one shared grammar, which declares every node type they use
+    grammar = (tmp_path / "a" / "qm.sgra").read_text(encoding="utf-8")
+    documents = list((tmp_path / "a").rglob("*.sdoc"))
+    assert all("\n[GRAMMAR]\nIMPORT_FROM_FILE: @qm\n" in p.read_text(encoding="utf-8") for p in documents)
+    assert "ELEMENTS:" not in sdoc
+    used = set(re.findall(r"^\[([A-Z_]+)\]$", sdoc, re.M)) - {"DOCUMENT", "GRAMMAR"}
+    assert used and used <= set(re.findall(r"^- TAG: ([A-Z_]+)$", grammar, re.M))
+
+
+def test_strictdoc_input_is_converted_before_our_edit(tmp_path: Path) -> None:
+    """The bench converts the unedited network, whatever our edit run did to ``n<N>-needs``."""
+    from qm_handbook.commands import bench_strictdoc
+    from qm_handbook.commands.sdoc_shape import write_sdoc
+
+    generate(tmp_path / "n2-needs", 2)
+    bench.edit_statement(tmp_path / "n2-needs", plain=False)
+    src, stats = bench_strictdoc.prepare(tmp_path, 2)
+    generate(tmp_path / "fresh", 2)
+    assert write_sdoc(tmp_path / "fresh", tmp_path / "expected") == stats
+    documents = {k: v for k, v in _files(src).items() if k.endswith((".sdoc", ".sgra"))}
+    assert documents == _files(tmp_path / "expected")
+    first = (src / bench_strictdoc.EDIT_DOC).read_text(encoding="utf-8")
+    assert "Neu: " not in first
+    bench_strictdoc.edit_node(src)
+    edited = (src / bench_strictdoc.EDIT_DOC).read_text(encoding="utf-8")
+    assert edited.count("TITLE: Neu: ") == 1 and "Neu: Neu: " not in edited
+    # the settings declare the shared grammar and the screens, and are valid Python
+    config = (src / "strictdoc_config.py").read_text(encoding="utf-8")
+    compile(config, "strictdoc_config.py", "exec")
+    assert "{'@qm': 'qm.sgra'}" in config and "['TRACEABILITY_SCREEN', 'SEARCH']" in config

@@ -24,7 +24,7 @@ from qm_handbook.model.catalog import Catalog, load_catalogs
 from qm_handbook.model.institutions import Institution, load_institutions
 from qm_handbook.model.metamodel import load_metamodel
 from qm_handbook.pdf._appendix import SECTIONS
-from qm_handbook.pdf._builder import pdf_workers
+from qm_handbook.pdf._plan import part_of, pdf_workers
 from qm_handbook.pdf._syntax import string
 
 ROOT = Path(__file__).parent / "roots" / "test-pdf"
@@ -211,6 +211,50 @@ def test_second_build_gives_byte_identical_pdfs(small: PdfBuild, tmp_path: Path)
     assert [p.name for p in first] == sorted(p.name for p in (tmp_path / "pdf").glob("*.pdf"))
     for path in first:
         assert (tmp_path / "pdf" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+@pytest.mark.parametrize("count", [0, 1, 5, 9, 131])
+@pytest.mark.parametrize("parts", [1, 2, 4, 7])
+def test_parts_cover_every_pdf_once_in_near_equal_runs(count: int, parts: int) -> None:
+    names = [f"e{i:03d}" for i in range(count)]
+    chunks = [part_of(names, f"{k}/{parts}") for k in range(1, parts + 1)]
+    assert [n for chunk in chunks for n in chunk] == names
+    assert max(map(len, chunks)) - min(map(len, chunks)) <= (1 if count else 0)
+    assert part_of(names, f" {parts} / {parts} ") == chunks[-1]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2-4", "„2-4“ ist keine Teilangabe der Form k/n (z. B. „2/4“: Teil 2 von 4)."),
+        ("zwei/vier", "„zwei/vier“ ist keine Teilangabe der Form k/n (z. B. „2/4“: Teil 2 von 4)."),
+        ("5/4", "„5/4“ gibt es nicht: Die Teile von 4 Teilen sind 1/4 bis 4/4."),
+        ("0/4", "„0/4“ gibt es nicht: Die Teile von 4 Teilen sind 1/4 bis 4/4."),
+        ("1/0", "„1/0“ gibt es nicht: Es muss mindestens einen Teil geben (n ≥ 1)."),
+    ],
+)
+def test_bad_part_is_a_german_error(value: str, message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        part_of(["a", "b"], value)
+
+
+def test_parts_of_a_build_write_all_pdfs_once(small: PdfBuild, tmp_path: Path) -> None:
+    """Part 1 holds the network PDF; together the parts write exactly the PDFs of a full run."""
+    written = []
+    for k in (1, 2, 3):
+        out = tmp_path / f"teil{k}"
+        assert _run(small.srcdir, out, tmp_path / "doctrees", "qmpdf", handbook_pdf_teil=f"{k}/3") == ""
+        written.append(sorted(p.name for p in out.glob("*.pdf")))
+    assert "netzwerk.pdf" in written[0]
+    assert sorted(n for names in written for n in names) == sorted(p.name for p in small.pdfdir.glob("*.pdf"))
+    assert all(names for names in written)
+
+
+def test_bad_part_writes_no_pdf(small: PdfBuild, tmp_path: Path) -> None:
+    warnings = _run(small.srcdir, tmp_path / "pdf", tmp_path / "doctrees", "qmpdf", handbook_pdf_teil="4/3")
+    assert "[qm.pdf_part]" in warnings
+    assert "handbook_pdf_teil: „4/3“ gibt es nicht: Die Teile von 3 Teilen sind 1/3 bis 3/3." in warnings
+    assert not list((tmp_path / "pdf").glob("*.pdf"))
 
 
 @pytest.mark.parametrize(

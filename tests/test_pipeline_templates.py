@@ -19,6 +19,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from conftest import REPO
+from qm_handbook.pdf._plan import part_of
 
 TEMPLATES = {
     "gitlab-ci.yml": "vendor.gitlab-ci",
@@ -76,7 +77,7 @@ def test_gitlab_pages_publishes_only_the_public_folder() -> None:
     assert "mv _build/oeffentlich public" in " ".join(data["pages"]["script"])
     for job in ("intern", "pdf"):
         assert data[job]["artifacts"]["access"] == "developer"
-    assert len(data["pdf"]["parallel"]["matrix"][0]["EINRICHTUNGEN"]) > 1
+    assert data["pdf"]["parallel"] > 1
 
 
 def test_github_pages_uploads_only_the_public_folder() -> None:
@@ -89,13 +90,21 @@ def test_github_pages_uploads_only_the_public_folder() -> None:
     ]
     assert uploads == ["_build/oeffentlich"]
     assert jobs["veroeffentlichen"]["needs"] == "oeffentlich"
-    assert len(jobs["pdf"]["strategy"]["matrix"]["einrichtungen"]) > 1
+    assert len(jobs["pdf"]["strategy"]["matrix"]["teil"]) > 1
 
 
-def test_pdf_matrix_names_existing_institutions() -> None:
-    folders = {p.parent.name for p in (REPO / "institutions").glob("*/einrichtung.toml")} | {"netzwerk"}
-    gitlab = load("gitlab-ci.yml")["pdf"]["parallel"]["matrix"][0]["EINRICHTUNGEN"]
-    github = load("github-pages.yml")["jobs"]["pdf"]["strategy"]["matrix"]["einrichtungen"]
-    for groups in (gitlab, github):
-        named = {slug for group in groups for slug in group.split()}
-        assert named == folders
+def test_pdf_jobs_split_all_pdfs_into_parts() -> None:
+    """Each PDF job sets one part (``--teil k/n``): no institution is listed by hand, none is missing."""
+    gitlab = load("gitlab-ci.yml")["pdf"]
+    assert gitlab["script"] == ["python3 noxfile.py -s pdf -- --teil $CI_NODE_INDEX/$CI_NODE_TOTAL"]
+    github = load("github-pages.yml")["jobs"]["pdf"]
+    parts = github["strategy"]["matrix"]["teil"]
+    assert parts == list(range(1, len(parts) + 1))
+    runs = [step["run"] for step in github["steps"] if "run" in step]
+    assert runs == ["python3 noxfile.py -s pdf -- --teil ${{ matrix.teil }}/${{ strategy.job-total }}"]
+    # With the demo network every job of both templates has PDFs to set, and together they set all.
+    folders = sorted(p.parent.name for p in (REPO / "institutions").glob("*/einrichtung.toml"))
+    for total in (gitlab["parallel"], len(parts)):
+        chunks = [part_of(["netzwerk", *folders], f"{k}/{total}") for k in range(1, total + 1)]
+        assert all(chunks)
+        assert sorted(n for c in chunks for n in c) == sorted(["netzwerk", *folders])

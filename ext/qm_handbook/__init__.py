@@ -122,7 +122,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_incremental(app)
     setup_page_notes(app)
     setup_publish(app)
-    return {"version": __version__, "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "env_version": 4, "parallel_read_safe": True, "parallel_write_safe": True}
 
 
 def _add_static_path(app: Sphinx, config: Config) -> None:

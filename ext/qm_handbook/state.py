@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from .compat.logfilters import WarningCounter
     from .learning.network_result import LearningResult
     from .model.context import HandbookContext
+    from .model.githistory import HistoryIndex
     from .publish.security import SecurityPolicy
     from .publish.visibility import VisibilityIndex
     from .reports.coverage_model import CoverageResult
@@ -70,6 +71,8 @@ class DocRecords:
     needs_view_scopes: dict[str, frozenset[str] | None] = field(default_factory=dict)
     #: page → IDs of the needs it shows through the roles ``need``, ``need_incoming`` …
     need_role_refs: dict[str, set[str]] = field(default_factory=dict)
+    #: page → code of the institution whose document register it shows (``{qm-dokumente}``)
+    registers: dict[str, str] = field(default_factory=dict)
     #: need ID → fingerprint of the previous build (``None``: no build with this environment yet)
     need_fingerprints: dict[str, NeedPrint] | None = None
 
@@ -86,6 +89,8 @@ class WritePhase:
     suspects: dict[str, list[Suspect]] | None = None
     #: page → document control data, see :func:`.site.doccontrol.page_controls`
     page_controls: dict[str, PageControl] | None = None
+    #: the pages' change history from git, see :func:`.site.doccontrol.page_history`
+    history: HistoryIndex | None = None
     #: the one coverage result, see :func:`.reports.result.get_result`
     result: CoverageResult | None = None
     #: meetings, rotation, agreements, peer reviews, see :func:`.learning.directives.get_learning`

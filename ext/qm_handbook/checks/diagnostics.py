@@ -205,6 +205,12 @@ CODES: dict[str, Code] = {
             "Meinten Sie „vhs-leipziger-land“?",
         ),
         _code(
+            "pdf_part",
+            "error",
+            "Die Teilangabe für die PDFs (`--teil k/n`, `handbook_pdf_teil`) ist ungültig; es wird kein PDF gesetzt.",
+            "handbook_pdf_teil: „5/4“ gibt es nicht: Die Teile von 4 Teilen sind 1/4 bis 4/4.",
+        ),
+        _code(
             "report_option",
             "warning",
             "Eine Option einer Auswertungs-Direktive (qm-matrix, qm-luecken …) nennt eine unbekannte "

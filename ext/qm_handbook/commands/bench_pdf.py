@@ -3,12 +3,14 @@
 Runs ``sphinx-build -b qmpdf`` on a synthetic project whose website was just built
 (same doctree folder, as ``python3 noxfile.py -s build`` does), first for the first
 institution only, then for all institutions and the network PDF, each in one process
-(``handbook_pdf_jobs=1``) and with ``auto`` worker processes for all PDFs.
+(``handbook_pdf_jobs=1``) and with ``auto`` worker processes for all PDFs. Each run
+starts with an empty output folder, so every PDF is typeset (none is kept as unchanged).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -34,6 +36,8 @@ def _qmpdf(src: Path, select: str, jobs: str) -> float:
     cmd += ["-d", str(src / "_build" / "doctrees"), "-D", f"handbook_pdf_select={select}"]
     cmd += ["-D", f"handbook_pdf_jobs={jobs}", str(src), str(out)]
     environ = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    # Every run typesets: without the PDFs of the run before, none is kept as unchanged.
+    shutil.rmtree(out, ignore_errors=True)
     start = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=environ)
     seconds = time.perf_counter() - start

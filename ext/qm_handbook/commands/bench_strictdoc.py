@@ -9,8 +9,15 @@ shape (:mod:`.sdoc_shape`) and measures, right after our own builds of that size
 * the export again without changes (StrictDoc keeps a cache of parsed documents),
 * the export after changing title and status of the same statement as in our edit run.
 
-The StrictDoc settings file is written next to the documents by the benchmark; it only points
-StrictDoc's cache into the benchmark folder so that runs do not share or keep a cache.
+The StrictDoc settings file is written next to the documents by the benchmark. It points
+StrictDoc's cache into the benchmark folder (the full run starts without one, like our ``-E``),
+declares the grammar all documents share (:data:`.sdoc_shape.GRAMMAR_FILE`) and chooses the
+screens with a counterpart in our build (:data:`FEATURES`): each document's page, its
+traceability page and the search index; not the table and deep-traceability pages of each
+document, which our build has nothing like.
+
+The network is converted from a fresh, unedited copy (:func:`prepare`): the generator is
+deterministic, and our own edit run has already changed the first network by then.
 """
 
 from __future__ import annotations
@@ -23,17 +30,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .sdoc_shape import write_sdoc
+from .sdoc_shape import GRAMMAR_ALIAS, GRAMMAR_FILE, write_sdoc
+from .synth import generate
 
 if TYPE_CHECKING:
     from .bench import Result, Run
 
 EDIT_DOC = "institutions/einrichtung-001/anforderungen/e1.sdoc"
+#: StrictDoc's screens besides the document pages (its default adds TABLE_SCREEN and
+#: DEEP_TRACEABILITY_SCREEN, which have no counterpart in our build); the static search index
+#: is always written.
+FEATURES = ("TRACEABILITY_SCREEN", "SEARCH")
 _CONFIG = (
     '"""Settings of the benchmark (written by qm_handbook.commands.bench_strictdoc)."""\n\n'
     "from strictdoc.core.project_config import ProjectConfig\n\n\n"
     "def create_config():\n"
-    '    return ProjectConfig(project_title="Synthetisches Netzwerk", dir_for_sdoc_cache={cache!r})\n'
+    "    return ProjectConfig(\n"
+    '        project_title="Synthetisches Netzwerk",\n'
+    "        dir_for_sdoc_cache={cache!r},\n"
+    "        grammars={grammars!r},\n"
+    "        project_features={features!r},\n"
+    "    )\n"
 )
 
 
@@ -71,16 +88,29 @@ def edit_node(src: Path) -> None:
     os.utime(page, (later, later))
 
 
-def measure_strictdoc(strictdoc: Path, workdir: Path, count: int) -> SdocResult:
-    """Convert the network with ``count`` institutions (already generated) and export it three times."""
+def prepare(workdir: Path, count: int) -> tuple[Path, dict[str, int]]:
+    """StrictDoc's input for the network with ``count`` institutions, with its settings file.
+
+    The network is generated again (same seed as :func:`.bench.measure`, so the same files)
+    instead of converted from ``n<count>-needs``, which already carries our edit run's change.
+    """
+    source = workdir / f"n{count}-sdoc-quelle"
+    generate(source, count)
     src = workdir / f"n{count}-sdoc"
-    stats = write_sdoc(workdir / f"n{count}-needs", src)
+    stats = write_sdoc(source, src)
     cache = workdir / f"n{count}-sdoc-cache"
-    out = workdir / f"n{count}-sdoc-out"
-    for folder in (cache, out):
+    config = _CONFIG.format(cache=str(cache.resolve()), grammars={GRAMMAR_ALIAS: GRAMMAR_FILE}, features=list(FEATURES))
+    (src / "strictdoc_config.py").write_text(config, encoding="utf-8")
+    return src, stats
+
+
+def measure_strictdoc(strictdoc: Path, workdir: Path, count: int) -> SdocResult:
+    """Convert the network with ``count`` institutions and export it three times."""
+    src, stats = prepare(workdir, count)
+    for folder in (workdir / f"n{count}-sdoc-cache", workdir / f"n{count}-sdoc-out"):
         if folder.exists():
             shutil.rmtree(folder)
-    (src / "strictdoc_config.py").write_text(_CONFIG.format(cache=str(cache.resolve())), encoding="utf-8")
+    out = workdir / f"n{count}-sdoc-out"
     full = export(strictdoc, src, out)
     noop = export(strictdoc, src, out)
     edit_node(src)

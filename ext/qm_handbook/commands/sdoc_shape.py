@@ -7,15 +7,18 @@ one ``.sdoc`` document per page that our build produces, with the same content:
   title, fields and body text; each link (``setzt_um``, ``belegt``, …) becomes a ``Parent``
   relation to the same target;
 * paragraphs, lists and tables become ``TEXT`` nodes, ``##`` headings become sections,
-  the page's front matter becomes the document's metadata;
+  the page's front matter becomes the document's metadata (our build shows it under the
+  title of each page);
 * the pages our build generates itself (catalog overview and areas with requirement and
   criterion needs, one page per regional network) are converted from the same sources.
 
 Directives without a StrictDoc counterpart (tables of contents, the handbook's reports) are
-left out: StrictDoc builds its own navigation, index and traceability pages instead. Each
-document declares a grammar with exactly the node types and fields it uses (StrictDoc checks
-field order against it). The output depends only on the input files, so it is as deterministic
-as the generator.
+left out: StrictDoc builds its own navigation, index and traceability pages instead. All
+documents import one grammar file (:data:`GRAMMAR_FILE`, by the alias :data:`GRAMMAR_ALIAS`
+that the project config declares), as a StrictDoc project with many documents of the same kind
+would; it holds every node type and field in use, and each node writes its fields in the
+grammar's order (StrictDoc checks that order). The output depends only on the input files, so
+it is as deterministic as the generator.
 """
 
 from __future__ import annotations
@@ -34,6 +37,10 @@ _FRONT_RE = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 _FENCE_RE = re.compile(r"^(`{3,}|:{3,})\{([a-z_-]+)\} ?([^\n]*)\n(.*?)^\1\n", re.M | re.S)
 _OPTION_RE = re.compile(r"^:([a-z_]+): ?(.*)$")
 _LINK_RE = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+
+#: the grammar all documents share, and the alias they import it by (declared in the project config)
+GRAMMAR_FILE = "qm.sgra"
+GRAMMAR_ALIAS = "@qm"
 
 
 @dataclass(slots=True)
@@ -134,23 +141,29 @@ def parse_page(text: str, model: Metamodel) -> Document:
     return doc
 
 
-def _field_order(doc: Document) -> dict[str, list[str]]:
-    """Need type → its fields in first-seen order (StrictDoc checks nodes against this order)."""
+def _all_nodes(doc: Document) -> list[Node]:
+    return doc.nodes + [n for s in doc.sections for n in s.nodes]
+
+
+def field_order(docs: list[Document]) -> dict[str, list[str]]:
+    """Need type → its fields in first-seen order over all documents (one order per type)."""
     kinds: dict[str, list[str]] = {}
-    for node in doc.nodes + [n for s in doc.sections for n in s.nodes]:
-        if node.kind:
-            names = kinds.setdefault(node.kind, [])
-            names += [f for f in node.fields if f not in names]
+    for doc in docs:
+        for node in _all_nodes(doc):
+            if node.kind:
+                names = kinds.setdefault(node.kind, [])
+                names += [f for f in node.fields if f not in names]
     return kinds
 
 
-def _grammar(doc: Document, kinds: dict[str, list[str]]) -> str:
-    has_parents = {n.kind for n in doc.nodes + [n for s in doc.sections for n in s.nodes] if n.parents}
+def grammar(docs: list[Document]) -> str:
+    """The one grammar all documents import (``.sgra``): every node type and field in use."""
+    kinds = field_order(docs)
+    has_parents = {n.kind for doc in docs for n in _all_nodes(doc) if n.parents}
     out = ["[GRAMMAR]\nELEMENTS:\n"]
-    if doc.sections:
-        out.append("- TAG: SECTION\n  PROPERTIES:\n    IS_COMPOSITE: True\n  FIELDS:\n")
-        out.append("  - TITLE: UID\n    TYPE: String\n    REQUIRED: False\n")
-        out.append("  - TITLE: TITLE\n    TYPE: String\n    REQUIRED: True\n")
+    out.append("- TAG: SECTION\n  PROPERTIES:\n    IS_COMPOSITE: True\n  FIELDS:\n")
+    out.append("  - TITLE: UID\n    TYPE: String\n    REQUIRED: False\n")
+    out.append("  - TITLE: TITLE\n    TYPE: String\n    REQUIRED: True\n")
     for tag, fields in (("TEXT", []), *sorted(kinds.items())):
         out.append(f"- TAG: {tag.upper()}\n  FIELDS:\n")
         names = ["UID", "STATEMENT"] if tag == "TEXT" else ["UID", "TITLE", *fields, "STATEMENT"]
@@ -176,14 +189,12 @@ def _node(node: Node, order: dict[str, list[str]]) -> str:
     return "".join(out)
 
 
-def render(doc: Document) -> str:
-    """The ``.sdoc`` text of one document."""
-    order = _field_order(doc)
-    grammar = _grammar(doc, order)
+def render(doc: Document, order: dict[str, list[str]]) -> str:
+    """The ``.sdoc`` text of one document (importing the shared grammar, fields in ``order``)."""
     out = [f"[DOCUMENT]\nTITLE: {doc.title}\n"]
     if doc.metadata:
         out.append("METADATA:\n" + "".join(f"  {k}: {v}\n" for k, v in doc.metadata.items()))
-    out.append(f"\n{grammar}")
+    out.append(f"\n[GRAMMAR]\nIMPORT_FROM_FILE: {GRAMMAR_ALIAS}\n")
     out += [_node(n, order) for n in doc.nodes]
     for section in doc.sections:
         out.append(f"\n[[SECTION]]\nTITLE: {section.title}\n")
@@ -222,13 +233,16 @@ def write_sdoc(src: Path, target: Path) -> dict[str, int]:
     pages = {str(p.relative_to(src)): p.read_text(encoding="utf-8") for p in sorted(src.rglob("*.md"))}
     pages = {k: v for k, v in pages.items() if not k.startswith("_build")}
     pages.update(_extra_pages(src, model))
+    docs = {rel: parse_page(text, model) for rel, text in sorted(pages.items())}
+    order = field_order(list(docs.values()))
+    target.mkdir(parents=True)
+    (target / GRAMMAR_FILE).write_text(grammar(list(docs.values())), encoding="utf-8")
     stats = {"documents": 0, "needs": 0, "texts": 0, "relations": 0}
-    for rel, text in sorted(pages.items()):
-        doc = parse_page(text, model)
+    for rel, doc in docs.items():
         path = target / Path(rel).with_suffix(".sdoc")
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(render(doc), encoding="utf-8")
-        nodes = doc.nodes + [n for s in doc.sections for n in s.nodes]
+        path.write_text(render(doc, order), encoding="utf-8")
+        nodes = _all_nodes(doc)
         stats["documents"] += 1
         stats["needs"] += sum(1 for n in nodes if n.kind)
         stats["texts"] += sum(1 for n in nodes if not n.kind)

@@ -64,6 +64,14 @@ class HandbookConfig:
             "help": "Nur diese PDFs schreiben: Ordnernamen der Einrichtungen, kommagetrennt (netzwerk: Netzwerk-PDF)",
         },
     )
+    pdf_teil: str = field(
+        default="",
+        metadata={
+            "rebuild": "",
+            # Checked where the PDFs are planned (qm.pdf_part): a bad value must never mean "all PDFs".
+            "help": "Nur Teil k von n aller PDFs, z. B. „2/4“ (parallele CI-Jobs; Teil 1 mit Netzwerk-PDF)",
+        },
+    )
     pdf_jobs: str = field(
         default="1",
         metadata={

@@ -54,6 +54,8 @@ class Network:
     title: str = ""
     #: Who publishes the handbook (``herausgeber``); empty: the network.
     publisher: str = ""
+    #: Address pattern of the "Seite bearbeiten" link (``bearbeiten``, with ``{datei}``); empty: no link.
+    edit_link: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -176,6 +178,7 @@ def load_network(path: Path) -> tuple[Network | None, list[Problem]]:
     if not src.ok:
         return None, src.problems
     allowed = {"name", "titel", "herausgeber", "kurzbeschreibung", "gegruendet", "region", "rotation", "sicherheit"}
+    allowed |= {"bearbeiten"}
     src.check_keys(src.data, allowed | {"rotation_pausen", "rotation_aenderung"})
     regions = []
     for raw in src.tables(src.data, "region"):
@@ -200,8 +203,43 @@ def load_network(path: Path) -> tuple[Network | None, list[Problem]]:
         rotation=src.list_value(src.data, "rotation"),
         title=src.text_value(src.data, "titel"),
         publisher=src.text_value(src.data, "herausgeber"),
+        edit_link=_edit_link(src),
     )
     return network, src.problems
+
+
+#: The placeholder of the edit-link pattern: the page's file, relative to the project folder.
+EDIT_PLACEHOLDER = "{datei}"
+
+
+def edit_link_problem(pattern: str) -> str:
+    """What is wrong with an edit-link pattern (German), or ``""``."""
+    if not pattern.startswith(("https://", "http://")):
+        return "Die Adresse muss mit https:// (oder http://) beginnen."
+    if EDIT_PLACEHOLDER not in pattern:
+        return f"Die Adresse enthält den Platzhalter {EDIT_PLACEHOLDER} nicht (dort steht der Pfad der Seite)."
+    rest = pattern.replace(EDIT_PLACEHOLDER, "")
+    if "{" in rest or "}" in rest:
+        return f"Außer {EDIT_PLACEHOLDER} sind keine Platzhalter in geschweiften Klammern erlaubt."
+    if any(ch.isspace() for ch in pattern) or '"' in pattern or "<" in pattern or ">" in pattern:
+        return "Die Adresse darf keine Leerzeichen, Anführungszeichen oder spitzen Klammern enthalten."
+    return ""
+
+
+def _edit_link(src: TomlFile) -> str:
+    pattern = src.text_value(src.data, "bearbeiten")
+    if not pattern:
+        return ""
+    problem = edit_link_problem(pattern)
+    if problem:
+        src._add(
+            "bad_value",
+            f"Der Link „bearbeiten“ ist ungültig: {problem} Der Link „Seite bearbeiten“ wird weggelassen.",
+            'Beispiel (GitLab): bearbeiten = "https://gitlab.example.org/netzwerk/handbuch/-/edit/main/{datei}"',
+            line=src.line("bearbeiten"),
+        )
+        return ""
+    return pattern
 
 
 def load_institutions(folder: Path, regions: set[str]) -> tuple[list[Institution], list[Problem]]:

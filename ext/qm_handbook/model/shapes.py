@@ -130,6 +130,8 @@ class NetworkFile(TypedDict, total=False):
     titel: str
     #: who publishes the handbook (author and copyright; default: the network's name)
     herausgeber: str
+    #: address of the "Seite bearbeiten" link, with {datei} for the page's file (empty: no link)
+    bearbeiten: str
     kurzbeschreibung: str
     gegruendet: str
     region: list[RegionTable]

@@ -7,19 +7,15 @@ toctree order, the catalog it answers, the audit appendix), translates it to Typ
 markup (``_translate``) and typesets it with Typst (``_render``) in a compile folder
 below the doctree folder (``<doctrees>/qmpdf/<slug>/``). ``handbook_pdf_select``
 limits the run to some institutions (slugs, comma-separated; ``netzwerk`` for the
-network PDF).
+network PDF), ``handbook_pdf_teil`` to one of n parts (``_plan``).
 """
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing
-import os
+import gc
 import posixpath
 import shutil
-from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,7 +24,7 @@ from sphinx.builders import Builder
 from sphinx.util import logging
 from sphinx.util.display import status_iterator
 
-from ..checks.diagnostics import Problem, suggest
+from ..checks.diagnostics import Problem
 from ..checks.reporting import log_problems
 from ..model.config import get_config
 from ..model.context import HandbookContext, get_context
@@ -42,84 +38,22 @@ from ._appendix import audit_appendix, replace_report_views, statements_by_requi
 from ._assemble import doc_anchor, fix_references, inline_pages
 from ._catalog import catalog_chapter
 from ._media import Assets
-from ._render import RenderResult, RenderTask, render_task
+from ._plan import PdfJob, pdf_workers, plan_jobs
+from ._render import RenderResult, RenderTask
 from ._syntax import PAGE_MARK
 from ._translate import TypstTranslator, link_targets
+from ._workers import TypstPool
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Set
 
-    from ..model.institutions import Institution
 
 logger = logging.getLogger(__name__)
 
-NETWORK_SLUG = "netzwerk"
 #: Folder below the doctree folder holding one compile folder (Typst's root) per PDF.
 WORK_DIR = "qmpdf"
 #: Class of nodes that only make sense on the website (e.g. the PDF download link).
 WEB_ONLY_CLASS = "qm-nur-web"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PdfJob:
-    """One PDF to write."""
-
-    slug: str
-    start: str
-    institution: Institution | None
-
-
-def plan_jobs(ctx: HandbookContext, root_doc: str, select: str) -> tuple[list[PdfJob], list[Problem]]:
-    """The PDFs to write: the selected institutions (default: all) and the network."""
-    wanted = [s.strip() for s in select.split(",") if s.strip()]
-    jobs = [
-        PdfJob(slug=i.slug, start=f"{ctx.docname_prefix(i)}index", institution=i)
-        for i in ctx.institutions
-        if not wanted or i.slug in wanted
-    ]
-    if not wanted or NETWORK_SLUG in wanted:
-        jobs.append(PdfJob(slug=NETWORK_SLUG, start=root_doc, institution=None))
-    problems = []
-    known = [*ctx.by_slug, NETWORK_SLUG]
-    for slug in wanted:
-        if slug not in known:
-            problems.append(
-                Problem(
-                    code="pdf_unknown_institution",
-                    message=f"Für „{slug}“ gibt es kein PDF: Es ist kein Ordner einer Einrichtung.",
-                    hint=suggest(slug, known) or f"Vorhanden: {', '.join(known)}.",
-                )
-            )
-    return jobs, problems
-
-
-def pdf_workers(setting: str, jobs: int) -> int:
-    """How many processes typeset PDFs: ``handbook_pdf_jobs`` (a number or ``auto``), at most one per PDF."""
-    value = setting.strip().lower()
-    wanted = (os.cpu_count() or 1) if value == "auto" else int(value) if value.isdigit() else 1
-    return max(1, min(wanted, jobs))
-
-
-#: PDFs one worker process typesets before it is replaced: Typst keeps a cache of every
-#: document it compiled for the life of the process (about 100 MB per handbook).
-TASKS_PER_PROCESS = 4
-
-
-@contextlib.contextmanager
-def _pool(workers: int, jobs: int) -> Iterator[ProcessPoolExecutor | None]:
-    """Worker processes for typesetting (None: a single PDF, typeset in this process).
-
-    Processes are started fresh (``spawn``), never forked: Typst's own threads do not
-    survive a fork, a forked worker hangs. The builder uses one pool per batch of
-    :data:`TASKS_PER_PROCESS` PDFs per process, so memory stays bounded for 130
-    institutions (``max_tasks_per_child`` hangs in Python 3.11 when a worker is replaced).
-    """
-    if jobs < 2:
-        yield None
-        return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield pool
 
 
 class QmPdfBuilder(Builder):
@@ -150,10 +84,24 @@ class QmPdfBuilder(Builder):
         """Pages are not written one by one (see :meth:`write_documents`)."""
 
     def write_documents(self, _docnames: Set[str]) -> None:
+        # The environment and everything loaded so far stay alive while the PDFs are written:
+        # kept out of the garbage collector's full passes, which would walk them again and again
+        # (about 0.5 s CPU of a single PDF's run of the demo).
+        gc.freeze()
+        try:
+            self._write_pdfs()
+        finally:
+            gc.unfreeze()
+
+    def _write_pdfs(self) -> None:
         ctx = get_context(self.env)
         settings = get_config(self.config)
-        jobs, problems = plan_jobs(ctx, self.config.root_doc, settings.pdf_select)
+        jobs, problems = plan_jobs(ctx, self.config.root_doc, settings.pdf_select, settings.pdf_teil)
         log_problems(problems, ctx.srcdir)
+        if not jobs:
+            if settings.pdf_teil.strip() and not problems:
+                logger.info("Teil %s enthält keine PDFs (mehr Teile als PDFs).", settings.pdf_teil.strip())
+            return
         try:
             import typst  # noqa: F401
         except ImportError:
@@ -163,41 +111,28 @@ class QmPdfBuilder(Builder):
 
         keep = frozenset(SphinxNeedsData(self.env).get_needs_view())
         workers = pdf_workers(settings.pdf_jobs, len(jobs))
-        stack = contextlib.ExitStack()
-        pool: ProcessPoolExecutor | None = None
-        batch = workers * TASKS_PER_PROCESS
         progress = status_iterator(
             jobs, "PDF setzen … ", "darkgreen", len(jobs), self.config.verbosity, lambda j: j.slug
         )
-        try:
-            pending: list[tuple[PdfJob, Future[RenderResult] | RenderResult]] = []
+        pending: list[tuple[PdfJob, Future[RenderResult]]] = []
+        # Sphinx assembles the documents one after another; Typst runs in worker processes meanwhile.
+        with TypstPool(workers, inline=len(jobs) == 1) as typesetter:
             for job in progress:
-                if pending and len(pending) % batch == 0:
-                    self._report(ctx, pending)
-                    pending = []
-                if not pending:
-                    # A fresh pool for every batch: its processes end with it and free Typst's cache.
-                    stack.close()
-                    pool = stack.enter_context(_pool(workers, len(jobs)))
-                task = self._document(ctx, job, keep)
-                # Sphinx assembles the documents one after another; Typst runs in worker processes meanwhile.
-                pending.append((job, pool.submit(render_task, task) if pool else render_task(task)))
-            self._report(ctx, pending)
-        finally:
-            stack.close()
+                pending.append((job, typesetter.submit(self._document(ctx, job, keep))))
+            for job, outcome in pending:
+                self._report(ctx, job, outcome.result())
 
-    def _report(self, ctx: HandbookContext, pending: list[tuple[PdfJob, Future[RenderResult] | RenderResult]]) -> None:
-        """Wait for the PDFs of ``pending`` and log Typst's messages about them."""
-        for job, outcome in pending:
-            result = outcome.result() if isinstance(outcome, Future) else outcome
-            log_problems(
-                [Problem(code="pdf_render" if m.error else "pdf_content", message=f"{job.slug}.pdf: {m.text}",
-                         docname=m.docname or job.start)
-                 for m in result.messages],
-                ctx.srcdir,
-            )  # fmt: skip
-            if result.pages:
-                logger.info("PDF %s.pdf: %d Seiten", job.slug, result.pages)
+    def _report(self, ctx: HandbookContext, job: PdfJob, result: RenderResult) -> None:
+        """Log Typst's messages about one PDF."""
+        log_problems(
+            [Problem(code="pdf_render" if m.error else "pdf_content", message=f"{job.slug}.pdf: {m.text}",
+                     docname=m.docname or job.start)
+             for m in result.messages],
+            ctx.srcdir,
+        )  # fmt: skip
+        if result.pages:
+            kept = " (unverändert, nicht neu gesetzt)" if result.reused else ""
+            logger.info("PDF %s.pdf: %d Seiten%s", job.slug, result.pages, kept)
 
     def _document(self, ctx: HandbookContext, job: PdfJob, keep: frozenset[str]) -> RenderTask:
         """Assemble and translate one PDF's document."""

@@ -9,18 +9,31 @@ same bytes on every machine. The output is PDF/A-2a and PDF/UA-1 in one file.
 Typst's errors and warnings are returned as German messages; where the source
 position lies in a handbook page's part of the document, the message names that
 page (the translator marks where each page begins).
+
+Typst runs in worker processes (``_workers``, ``_typst_worker``). Next to each
+compile folder a small record keeps the hash of all of Typst's inputs and of the PDF
+it wrote: when a later build produces the same inputs and the PDF in the output
+folder is still that file, Typst is not run again (:func:`reuse`). Anything that
+differs (one character of the source, an image, the template, the as-of date,
+Typst's version) means a new run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
+import importlib.metadata
+import json
+import os
 import re
 import shutil
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any
 
 from ._syntax import PAGE_MARK
+from ._typst_worker import SOURCE_NAME
 
 if TYPE_CHECKING:
     from typst import PDFStandard as PdfStandard
@@ -28,9 +41,11 @@ if TYPE_CHECKING:
 #: PDF/A part 2 conformance A (archivable, tagged) together with PDF/UA-1 (accessible).
 PDF_STANDARDS: tuple[PdfStandard, ...] = ("a-2a", "ua-1")
 TEMPLATE = Path(__file__).with_name("template.typ")
-SOURCE_NAME = "dokument.typ"
-_LOCATION = re.compile(r"┌─ (?P<file>[^\s:]+):(?P<line>\d+):(?P<col>\d+)")
-_PAGES = re.compile(rb"/Type\s*/Pages\s*/Count\s+(\d+)")
+#: The script a worker process runs (see :mod:`._typst_worker`).
+WORKER = Path(__file__).with_name("_typst_worker.py")
+#: Changes when the meaning of a stored key changes (see :func:`input_key`).
+KEY_VERSION = "1"
+_LOCATION = re.compile(r"┌─ (?P<file>\S+?):(?P<line>\d+):(?P<col>\d+)")
 #: Typst's words for frequent problems, in German (pattern → text; groups are kept).
 _KNOWN = (
     (re.compile(r"file not found \(searched at (.+)\)"), "Datei nicht gefunden ({0})"),
@@ -57,11 +72,13 @@ class RenderResult:
 
     pages: int
     messages: tuple[Message, ...]
+    #: True when the PDF of the last build had the same inputs and was kept (Typst did not run).
+    reused: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RenderTask:
-    """One document to typeset (picklable: sent to a worker process)."""
+    """One document to typeset."""
 
     source: str
     folder: Path
@@ -79,7 +96,7 @@ def german(message: str) -> str:
 
 
 def _page_at(source: list[str], file: str, line: int) -> str | None:
-    if file != SOURCE_NAME:
+    if PurePath(file).name != SOURCE_NAME:
         return None
     for text in reversed(source[: max(0, line)]):
         if text.startswith(PAGE_MARK):
@@ -97,7 +114,7 @@ def diagnostics(diagnostic: str, fallback: str, source: list[str], *, error: boo
         where = _LOCATION.search(rest)
         docname = _page_at(source, where["file"], int(where["line"])) if where else None
         place = ""
-        if where and where["file"] != SOURCE_NAME:
+        if where and PurePath(where["file"]).name != SOURCE_NAME:
             place = " (in der PDF-Vorlage: ein Fehler des Werkzeugs, nicht des Inhalts)"
         elif where:
             place = f" (Zeile {where['line']} des erzeugten Typst-Quelltexts)"
@@ -107,29 +124,82 @@ def diagnostics(diagnostic: str, fallback: str, source: list[str], *, error: boo
     return out
 
 
-def render_task(task: RenderTask) -> RenderResult:
-    """Typeset ``task`` into its target file (see module docstring)."""
-    import typst
-
+def prepare(task: RenderTask) -> tuple[dict[str, Any], str]:
+    """Write the compile folder of ``task``; the worker's request and the key of its inputs."""
     task.folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(TEMPLATE, task.folder / TEMPLATE.name)
-    main = task.folder / SOURCE_NAME
-    main.write_text(task.source, encoding="utf-8")
-    lines = task.source.splitlines()
-    compiler = typst.Compiler(root=str(task.folder), font_paths=[], ignore_system_fonts=True)
-    stamp = dt.datetime(task.as_of.year, task.as_of.month, task.as_of.day, tzinfo=dt.UTC)
+    (task.folder / SOURCE_NAME).write_text(task.source, encoding="utf-8")
+    request = {
+        "folder": str(task.folder),
+        "target": str(task.target),
+        "as_of": task.as_of.isoformat(),
+        "standards": list(PDF_STANDARDS),
+    }
+    return request, input_key(task.folder, request)
+
+
+def input_key(folder: Path, request: dict[str, Any]) -> str:
+    """Hash of everything Typst's output depends on: every file of the compile folder
+    (source, template, images), the as-of date, the standards, the worker's code and
+    Typst's version (its fonts are embedded in it)."""
+    digest = hashlib.sha256()
+    parts = [f"{KEY_VERSION}|{_typst_version()}|{request['as_of']}|{','.join(request['standards'])}".encode()]
+    parts.append(WORKER.read_bytes())
+    for path in sorted(folder.iterdir()):
+        parts += [path.name.encode(), path.read_bytes()]
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+@functools.cache
+def _typst_version() -> str:
+    return importlib.metadata.version("typst")
+
+
+def _record_path(task: RenderTask) -> Path:
+    return task.folder.parent / f"{task.folder.name}.json"
+
+
+def reuse(task: RenderTask, key: str) -> dict[str, Any] | None:
+    """The reply of the last typesetting when its inputs had the same key and the PDF it
+    wrote is still there, unchanged (None: Typst has to run)."""
     try:
-        data, warnings = compiler.compile_with_warnings(
-            input=str(main), format="pdf", pdf_standards=list(PDF_STANDARDS), timestamp=stamp
-        )
-    except typst.TypstError as exc:
-        return RenderResult(pages=0, messages=_once(diagnostics(exc.diagnostic, exc.message, lines, error=True)))
-    assert isinstance(data, bytes)
-    task.target.parent.mkdir(parents=True, exist_ok=True)
-    task.target.write_bytes(data)
-    messages = [m for w in warnings for m in diagnostics(w.diagnostic, w.message, lines, error=False)]
-    count = _PAGES.search(data)
-    return RenderResult(pages=int(count.group(1)) if count else 0, messages=_once(messages))
+        record = json.loads(_record_path(task).read_text(encoding="utf-8"))
+        data = task.target.read_bytes()
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("key") != key:
+        return None
+    if record.get("pdf") != hashlib.sha256(data).hexdigest():
+        return None
+    # The file is the current one: it counts as written by this build (see noxfile.py).
+    os.utime(task.target)
+    return {"pages": record["pages"], "error": None, "warnings": record["warnings"], "reused": True}
+
+
+def finish(task: RenderTask, key: str, reply: dict[str, Any]) -> RenderResult:
+    """The result of a worker's reply; remembers a written PDF's key (see :func:`reuse`)."""
+    lines = task.source.splitlines()
+    record = _record_path(task)
+    if reply.get("crash"):
+        record.unlink(missing_ok=True)
+        task.target.unlink(missing_ok=True)
+        text = f"Der Typst-Prozess ist unerwartet beendet worden ({reply['crash']})."
+        return RenderResult(pages=0, messages=(Message(text=text, docname=None, error=True),))
+    if reply["error"]:
+        # Never leave the PDF of an older state behind.
+        record.unlink(missing_ok=True)
+        task.target.unlink(missing_ok=True)
+        message, diagnostic = reply["error"]
+        return RenderResult(pages=0, messages=_once(diagnostics(diagnostic, message, lines, error=True)))
+    if not reply.get("reused"):
+        digest = hashlib.sha256(task.target.read_bytes()).hexdigest()
+        entry = {"key": key, "pdf": digest, "pages": reply["pages"], "warnings": reply["warnings"]}
+        record.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+    messages = [m for msg, diag in reply["warnings"] for m in diagnostics(diag, msg, lines, error=False)]
+    return RenderResult(pages=reply["pages"], messages=_once(messages), reused=bool(reply.get("reused")))
 
 
 def _once(messages: list[Message]) -> tuple[Message, ...]:

@@ -5,14 +5,22 @@ default "Qualitätshandbuch <name>"), ``herausgeber`` the ``author`` and the cop
 line (default: the network's name; the year is the one of the as-of date, so the
 build stays reproducible). A value set in ``conf.py`` wins, so ``conf.py`` stays thin
 and a second network changes only its data file.
+
+``bearbeiten`` (an address with ``{datei}``) turns on furo's "Diese Seite bearbeiten"
+button (its ``source_edit_link``), set per page: only pages written by hand get it
+(not the generated catalog and region pages, which have no file in the repository),
+and the public profile never does (readers cannot edit, and the repository's address
+may be internal).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from .. import pipeline
 from ..model.context import handbook_context
+from ..model.institutions import EDIT_PLACEHOLDER
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -42,6 +50,29 @@ def apply_identity(app: Sphinx, config: Config) -> None:
             config[key] = value
 
 
+def edit_url(pattern: str, source: str) -> str:
+    """The edit address of one page file (``source`` relative to the project folder)."""
+    return pattern.replace(EDIT_PLACEHOLDER, quote(source))
+
+
+def set_edit_link(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: object) -> None:
+    """Give furo the page's own edit address, or none (generated pages, public profile)."""
+    from .doccontrol import is_generated, is_public_build, source_path
+
+    ctx = handbook_context(app)
+    pattern = ctx.network.edit_link if ctx.network is not None else ""
+    if not pattern:
+        return  # no link configured here (furo's own options in conf.py stay as they are)
+    url = ""
+    own_page = doctree is not None and pagename in app.env.found_docs and not is_generated(pagename)
+    if own_page and not is_public_build(app):
+        url = edit_url(pattern, source_path(app.env, pagename))
+    # furo formats the value with {filename}; braces of the finished address are escaped.
+    context["theme_source_edit_link"] = url.replace("{", "{{").replace("}", "}}")
+    context["theme_source_repository"] = ""
+
+
 def setup_identity(app: Sphinx) -> None:
-    """Register the handler."""
+    """Register the handlers."""
     app.connect("config-inited", apply_identity, priority=pipeline.APPLY_IDENTITY)
+    app.connect("html-page-context", set_edit_link)

@@ -1,7 +1,8 @@
 """``{qm-dokumente}``: the document register of an institution.
 
 Every page of the institution's handbook in one table: title (linked), version,
-status, owner, approved by and on, next review. A next review before the as-of date
+status, owner, approved by and on, next review, and the day of the last change from git
+(the commit, author and message are on the page itself, see :mod:`.doccontrol`). A next review before the as-of date
 is marked "überfällig", a draft "Entwurf". The data is the page header of each page
 (see :mod:`.doccontrol`), read once per build (``page_controls``); the table is
 filled late (``doctree-resolved``), when every page has been read.
@@ -16,19 +17,33 @@ from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..model.context import get_context
 from ..model.labels import format_date
+from ..state import state_of
 from .dependencies import note_needs_view
-from .doccontrol import page_controls
+from .doccontrol import history_of, history_summary, page_controls, page_history
 
 if TYPE_CHECKING:
+    from collections.abc import Set
+
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
 
 _LOG = logging.getLogger(__name__)
-HEADINGS = ("Seite", "Fassung", "Status", "Verantwortlich", "Freigegeben von", "Freigegeben am", "Nächste Prüfung")
+HEADINGS = (
+    "Seite",
+    "Fassung",
+    "Status",
+    "Verantwortlich",
+    "Freigegeben von",
+    "Freigegeben am",
+    "Nächste Prüfung",
+    "Zuletzt geändert",
+)
 
 
 class qm_dokumente(nodes.General, nodes.Element):  # type: ignore[misc]  # noqa: N801
@@ -54,7 +69,10 @@ class DokumenteDirective(SphinxDirective):
             )
             _LOG.warning(msg, type="qm", subtype="report_option", location=self.get_location())
             return []
-        note_needs_view(self.env)  # rewritten whenever another page changes
+        # Written again when the history, title or control data of a page of the institution
+        # changes (doccontrol.pages_with_new_history), or when the institution's needs change.
+        note_needs_view(self.env, institutions=[inst.code])
+        state_of(self.env).records.registers[self.env.docname] = inst.code
         node = qm_dokumente(prefix=ctx.docname_prefix(inst))
         self.set_source_info(node)
         return [node]
@@ -74,12 +92,13 @@ def register_table(app: Sphinx, fromdocname: str, prefix: str) -> nodes.Node:
     table = nodes.table(classes=["qm-tabelle", "qm-dokumente"])
     group = nodes.tgroup(cols=len(HEADINGS))
     table += group
-    group.extend(nodes.colspec(colwidth=w) for w in (30, 8, 12, 14, 12, 12, 12))
+    group.extend(nodes.colspec(colwidth=w) for w in (26, 7, 10, 12, 11, 11, 11, 12))
     head = nodes.thead()
     head += nodes.row("", *(_cell(h) for h in HEADINGS))
     group += head
     body = nodes.tbody()
     group += body
+    history = page_history(app).available
     for docname in sorted(d for d in controls if d.startswith(prefix)):
         control = controls[docname]
         title = env.titles[docname].astext() if docname in env.titles else docname
@@ -97,6 +116,7 @@ def register_table(app: Sphinx, fromdocname: str, prefix: str) -> nodes.Node:
             _cell(control.approved_by or "–"),
             _cell(format_date(control.approved_on) if control.approved_on else "–"),
             _cell(review + (" (überfällig)" if overdue else ""), classes=["qm-ueberfaellig"] if overdue else []),
+            _cell(history_summary(history_of(app, docname)) if history else "nicht verfügbar"),
         )
     box = nodes.container(classes=["qm-scroll"])
     box += table
@@ -109,8 +129,28 @@ def process_registers(app: Sphinx, doctree: nodes.document, fromdocname: str) ->
         node.replace_self(register_table(app, fromdocname, node["prefix"]))
 
 
+def register_pages(env: BuildEnvironment, codes: Set[str]) -> set[str]:
+    """The pages showing the document register of one of the institutions ``codes``."""
+    return {page for page, code in state_of(env).records.registers.items() if code in codes}
+
+
+class RegisterCollector(EnvironmentCollector):
+    """Keeps the pages with a register consistent across re-reads and parallel reading."""
+
+    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        state_of(env).records.registers.pop(docname, None)
+
+    def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment) -> None:
+        theirs = state_of(other).records.registers
+        state_of(env).records.registers.update({p: c for p, c in theirs.items() if p in docnames})
+
+    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
+        pass  # the directive records its page while the page is read
+
+
 def setup_register(app: Sphinx) -> None:
     """Register the directive and the late processor."""
+    app.add_env_collector(RegisterCollector)
     app.add_node(qm_dokumente)
     app.add_directive("qm-dokumente", DokumenteDirective)
     app.connect("doctree-resolved", process_registers)

@@ -1,0 +1,124 @@
+"""Where Typst runs: in this process for a single PDF, else in worker processes.
+
+A worker is a plain Python process running :mod:`._typst_worker` as a script; it
+imports only ``typst``, never Sphinx or this extension, so starting one costs a few
+hundredths of a second. Workers are replaced after :data:`TASKS_PER_PROCESS` PDFs,
+because Typst keeps a cache of every document it compiled for the life of the
+process (about 100 MB per handbook; a very large document ends its worker at
+once). A single PDF is typeset in the build process
+itself: no process to start. Sphinx keeps assembling the next documents while the
+workers typeset (one thread per worker waits for its answer).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from types import TracebackType
+from typing import IO, Any
+
+from ._render import WORKER, RenderResult, RenderTask, finish, prepare, reuse
+
+#: PDFs one worker process typesets before it is replaced (see module docstring). Starting a
+#: worker is cheap, and Typst gains nothing from documents it compiled before; 2 instead of 4
+#: lowered the largest process of all demo PDFs from about 660 MB to about 510 MB.
+TASKS_PER_PROCESS = 2
+#: A source this long (characters; the network PDF of a large network) ends its worker at once:
+#: Typst's cache of a 500-page document alone takes gigabytes.
+LARGE_SOURCE = 1_000_000
+
+
+class _Process:
+    """One worker process and the number of PDFs it has typeset."""
+
+    def __init__(self) -> None:
+        # Kept open for the life of the process (closed in :meth:`close`).
+        self.stderr: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [sys.executable, "-I", str(WORKER)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.stderr,
+            text=True,
+            encoding="utf-8",
+        )
+        self.served = 0
+
+    def ask(self, request: dict[str, Any]) -> dict[str, Any]:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.served += 1
+        try:
+            self.proc.stdin.write(json.dumps(request, ensure_ascii=False) + "\n")
+            self.proc.stdin.flush()
+            line = self.proc.stdout.readline()
+        except OSError:
+            line = ""
+        if not line:
+            return {"crash": self._last_words()}
+        reply: dict[str, Any] = json.loads(line)
+        return reply
+
+    def _last_words(self) -> str:
+        code = self.proc.wait()
+        self.stderr.seek(0)
+        lines = self.stderr.read().decode("utf-8", "replace").strip().splitlines()
+        return f"Exit-Code {code}" + (f": {lines[-1]}" if lines else "")
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        self.proc.wait()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+        self.stderr.close()
+
+
+class TypstPool:
+    """Typesets :class:`RenderTask` objects (see module docstring); use it as a context manager."""
+
+    def __init__(self, workers: int, *, inline: bool) -> None:
+        self._inline = inline
+        self._threads = None if inline else ThreadPoolExecutor(max_workers=workers, thread_name_prefix="typst")
+        self._idle: list[_Process] = []
+        self._lock = threading.Lock()
+
+    def submit(self, task: RenderTask) -> Future[RenderResult]:
+        """Start typesetting ``task``; the future holds its result."""
+        request, key = prepare(task)
+        reply = reuse(task, key)
+        if reply is None and self._threads is not None:
+            retire = len(task.source) >= LARGE_SOURCE
+            return self._threads.submit(lambda: finish(task, key, self._remote(request, retire=retire)))
+        if reply is None:
+            from ._typst_worker import typeset
+
+            reply = typeset(request)
+        done: Future[RenderResult] = Future()
+        done.set_result(finish(task, key, reply))
+        return done
+
+    def _remote(self, request: dict[str, Any], *, retire: bool) -> dict[str, Any]:
+        with self._lock:
+            process = self._idle.pop() if self._idle else None
+        process = process or _Process()
+        reply = process.ask(request)
+        if retire or "crash" in reply or process.served >= TASKS_PER_PROCESS:
+            process.close()
+        else:
+            with self._lock:
+                self._idle.append(process)
+        return reply
+
+    def __enter__(self) -> TypstPool:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if self._threads is not None:
+            self._threads.shutdown(wait=True, cancel_futures=exc is not None)
+        for process in self._idle:
+            process.close()
+        self._idle.clear()
