@@ -30,6 +30,7 @@ with ``-E`` after such a change.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fnmatch
 import hashlib
@@ -140,14 +141,12 @@ def inputs_digest(call: Invocation) -> str:
     parts: dict[str, object] = {
         "format": FORMAT,
         "argv": list(call.argv),
-        "cwd": os.getcwd(),
+        "cwd": str(Path.cwd()),
         "python": [sys.version, sys.executable],
         "packages": sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions()),
         "project": _files(call.srcdir, skip, TOOL_FOLDERS),
         "extension": _files(_PACKAGE, frozenset()),
-        "environ": sorted(
-            (k, v) for k, v in os.environ.items() if k in _ENV_NAMES or k.startswith(_ENV_PREFIXES)
-        ),
+        "environ": sorted((k, v) for k, v in os.environ.items() if k in _ENV_NAMES or k.startswith(_ENV_PREFIXES)),
         "today": dt.date.today().isoformat(),
         "git": _git_state(call.srcdir),
     }
@@ -185,18 +184,14 @@ def up_to_date(call: Invocation) -> bool:
 def record(call: Invocation) -> None:
     """Write the stamp after a clean build (a failed write only costs the next skip)."""
     data = {"format": FORMAT, "inputs": inputs_digest(call), "outputs": outputs_digest(call)}
-    try:
+    with contextlib.suppress(OSError):
         (call.outdir / STAMP).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-    except OSError:
-        pass
 
 
 def forget(call: Invocation) -> None:
     """Remove the stamp before a build: a build that fails half-way must not leave an old stamp."""
-    try:
+    with contextlib.suppress(OSError):
         (call.outdir / STAMP).unlink(missing_ok=True)
-    except OSError:
-        pass
 
 
 SKIPPED = (
