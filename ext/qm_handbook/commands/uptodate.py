@@ -22,10 +22,10 @@ of these are unchanged:
   variables ``SOURCE_DATE_EPOCH``, ``TZ``, ``LANG``, ``LC_ALL`` and every ``QM_…`` and
   ``SPHINX…`` variable, and today's date (reports without an as-of date use it).
 
-``-E`` and ``-a`` always build (and leave a stamp); a list of files always builds and leaves none. Sphinx itself is not imported for the
-check beyond its argument parser. Changes outside the project folder that are not listed
-above (for example a module that ``conf.py`` imports from elsewhere) are not seen: build
-with ``-E`` after such a change.
+``-E`` and ``-a`` always build (and leave a stamp); a list of files always builds and leaves
+none. Sphinx itself is not imported for the check beyond its argument parser. Changes
+outside the project folder that are not listed above (for example a module that ``conf.py``
+imports from elsewhere) are not seen: build with ``-E`` after such a change.
 """
 
 from __future__ import annotations
