@@ -34,6 +34,7 @@ from .checks.suspect import setup_suspect
 from .checks.validate import setup_validate
 from .compat.cards import setup_cards
 from .compat.crash import setup_page_notes
+from .compat.discovery import setup_discovery
 from .compat.incremental import setup_incremental
 from .compat.search import setup_search
 from .compat.speedups import setup_speedups
@@ -92,6 +93,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_speedups(app)
     setup_state(app)
     setup_cards(app)
+    setup_discovery(app)
     handbook_config.register(app)
     app.connect("config-inited", apply_needs_config, priority=pipeline.APPLY_NEEDS_CONFIG)
     app.connect("config-inited", load_data, priority=pipeline.LOAD_DATA)

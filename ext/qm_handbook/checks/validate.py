@@ -23,6 +23,7 @@ from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util.matching import get_matching_files
 
 from .. import pipeline
+from ..compat.discovery import TOOL_FOLDERS
 from ..compat.logfilters import install_filters, registered_directives
 from ..model.config import get_config
 from ..model.context import HandbookContext, handbook_context
@@ -110,7 +111,7 @@ def scan_pages(app: Sphinx, config: Config) -> None:
     ctx = handbook_context(app)
     srcdir = Path(app.srcdir)
     suffixes = tuple(config.source_suffix) if isinstance(config.source_suffix, dict) else (".md", ".rst")
-    exclude = [*config.exclude_patterns, *config.templates_path, "**/_sources", "_build", ".*"]
+    exclude = [*config.exclude_patterns, *config.templates_path, "**/_sources", *TOOL_FOLDERS]
     include = config.include_patterns or ["**"]
     files = [rel for rel in get_matching_files(srcdir, include, exclude) if rel.endswith(suffixes)]
     doctrees = Path(app.doctreedir)

@@ -8,6 +8,8 @@ non-zero exit code.
 
 * ``python -m qm_handbook.commands.guard <sphinx-build arguments>`` runs
   ``sphinx-build`` this way (the nox sessions ``build``, ``pdf`` and ``check`` use it);
+  it also skips a build whose inputs have not changed since its last clean run
+  (:mod:`.uptodate`);
 * :func:`run_guarded` wraps the ``main`` of the other commands
   (``python -m qm_handbook``, ``…commands.confirm``, ``…commands.bench``).
 """
@@ -91,13 +93,40 @@ def run_guarded(main: Callable[[], int], stderr: TextIO | None = None) -> int:
 
 
 def sphinx_main(argv: list[str]) -> int:
-    """``sphinx-build`` with the German crash report."""
+    """``sphinx-build`` with the German crash report, skipped when nothing changed (:mod:`.uptodate`)."""
     from sphinx.cmd.build import build_main
 
     from ..compat.crash import install_crash_handler
+    from . import uptodate
 
     install_crash_handler(report_crash)
-    return run_guarded(lambda: build_main(argv))
+
+    def build() -> int:
+        call = uptodate.invocation(argv)
+        if call is None:
+            return build_main(argv)
+        if uptodate.up_to_date(call):
+            if not call.silent:
+                sys.stdout.write(uptodate.SKIPPED.format(outdir=_shown(call.outdir)))
+            return 0
+        uptodate.forget(call)
+        warnfile = call.warnfile
+        handle = None
+        if warnfile is None:
+            handle, name = tempfile.mkstemp(prefix="qm-warnungen-", suffix=".txt")
+            os.close(handle)
+            warnfile = Path(name)
+        try:
+            code = build_main([*argv, "-w", str(warnfile)] if handle is not None else argv)
+            clean = code == 0 and warnfile.is_file() and warnfile.stat().st_size == 0
+            if clean:
+                uptodate.record(call)
+            return code
+        finally:
+            if handle is not None:
+                warnfile.unlink(missing_ok=True)
+
+    return run_guarded(build)
 
 
 if __name__ == "__main__":

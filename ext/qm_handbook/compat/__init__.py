@@ -12,6 +12,7 @@ falls back to the unpatched behaviour) when it does not match.
   captures sphinx-needs' duplicate-ID message and reads docutils' directive tables.
 * :mod:`.builder_output` leaves internal pages, their downloads and toctree entries
   out of the public profile's output.
+* :mod:`.discovery` keeps Sphinx's page search out of build and tool folders.
 * :mod:`.incremental` tells Sphinx which pages to write again when needs change (it
   reads sphinx-needs' data and matches its node classes by name).
 """
