@@ -75,8 +75,9 @@ def test_unchanged_build_is_skipped_and_any_change_builds_again(project: Path) -
     _touch_later(data)
     assert SKIPPED not in _run(project, "-W").stdout
 
-    # -E always builds
+    # -E always builds, and leaves a stamp the next plain build (also with -j) matches
     assert SKIPPED not in _run(project, "-W", "-E").stdout
+    assert SKIPPED in _run(project, "-W", "-j", "2").stdout
 
 
 def test_a_build_with_warnings_leaves_no_stamp(project: Path) -> None:
@@ -99,7 +100,8 @@ def test_tool_folders_are_not_inputs(project: Path) -> None:
 
 def test_unknown_command_lines_always_build() -> None:
     assert uptodate.invocation(["-b", "html", "quelle", "ziel", "seite.md"]) is None
-    assert uptodate.invocation(["-b", "html", "-a", "quelle", "ziel"]) is None
+    forced = uptodate.invocation(["-b", "html", "-a", "-E", "-j", "auto", "quelle", "ziel"])
+    assert forced is not None and forced.forced and forced.argv == ("-b", "html", "quelle", "ziel")
     assert uptodate.invocation(["--gibt-es-nicht", "quelle", "ziel"]) is None
     call = uptodate.invocation(["-b", "html", "-Q", "quelle", "ziel"])
     assert call is not None and call.silent and call.doctreedir == call.outdir / ".doctrees"

@@ -97,7 +97,8 @@ def sphinx_build(src: Path, *, fresh: bool, jobs: str = "1") -> Run:
     # The handbook's build runner, as in the nox sessions (it skips a build with nothing changed).
     cmd = [sys.executable, "-m", "qm_handbook.commands.guard", "-b", "html", "-W", "--keep-going", "-n", "-q"]
     cmd += ["-j", jobs, *(["-E"] if fresh else []), "-d", str(out / "doctrees"), str(src), str(out / "html")]
-    return timed(cmd, src / "_time.txt", what=f"sphinx-build für {src}")
+    # The time report lies beside the project: a file inside it would be a changed input.
+    return timed(cmd, src.parent / f"{src.name}-zeit.txt", what=f"sphinx-build für {src}")
 
 
 def edit_sentence(src: Path) -> None:

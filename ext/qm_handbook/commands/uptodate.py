@@ -22,10 +22,10 @@ of these are unchanged:
   variables ``SOURCE_DATE_EPOCH``, ``TZ``, ``LANG``, ``LC_ALL`` and every ``QM_…`` and
   ``SPHINX…`` variable, and today's date (reports without an as-of date use it).
 
-``-E``, ``-a`` or a list of files always build. Sphinx itself is not imported for the
-check beyond its argument parser. Changes outside the project folder that are not listed
-above (for example a module that ``conf.py`` imports from elsewhere) are not seen: build
-with ``-E`` after such a change.
+``-E`` and ``-a`` always build (and leave a stamp); a list of files always builds and leaves
+none. Sphinx itself is not imported for the check beyond its argument parser. Changes
+outside the project folder that are not listed above (for example a module that ``conf.py``
+imports from elsewhere) are not seen: build with ``-E`` after such a change.
 """
 
 from __future__ import annotations
@@ -64,6 +64,8 @@ class Invocation:
     silent: bool
     #: ``-w FILE`` of the command line (``None``: not given)
     warnfile: Path | None
+    #: ``-E`` or ``-a``: build in any case (and stamp the result)
+    forced: bool = False
 
 
 def invocation(argv: list[str]) -> Invocation | None:
@@ -75,14 +77,62 @@ def invocation(argv: list[str]) -> Invocation | None:
         args, unknown = parser.parse_known_args(argv)
     except SystemExit:
         return None
-    if unknown or args.freshenv or args.force_all or args.filenames:
+    if unknown or args.filenames:
         return None
     srcdir = Path(args.sourcedir).resolve()
     outdir = Path(args.outputdir).resolve()
     doctreedir = Path(args.doctreedir).resolve() if args.doctreedir else outdir / ".doctrees"
     confdir = None if args.noconfig else Path(args.confdir or args.sourcedir).resolve()
     warnfile = Path(args.warnfile).resolve() if args.warnfile else None
-    return Invocation(tuple(argv), srcdir, confdir, outdir, doctreedir, bool(args.really_quiet), warnfile)
+    forced = bool(args.freshenv or args.force_all)
+    return Invocation(
+        _what_counts(argv), srcdir, confdir, outdir, doctreedir, bool(args.really_quiet), warnfile, forced
+    )
+
+
+#: Options that change how a build runs or talks, not what it writes (with or without a value).
+_NEUTRAL_FLAGS = frozenset(
+    {
+        "-E",
+        "--fresh-env",
+        "-a",
+        "--write-all",
+        "-q",
+        "--quiet",
+        "-Q",
+        "--silent",
+        "-v",
+        "-T",
+        "--show-traceback",
+        "-P",
+        "--pdb",
+        "--keep-going",
+        "--color",
+        "--no-color",
+        "-N",
+    }
+)
+_NEUTRAL_WITH_VALUE = frozenset({"-j", "--jobs", "-w", "--warning-file"})
+
+
+def _what_counts(argv: list[str]) -> tuple[str, ...]:
+    """The command line without options that do not change the output (``-E``, ``-j 2``, ``-q``, …).
+
+    A fresh build (``-E``) writes what a later build without ``-E`` would: its stamp must
+    match that later build.
+    """
+    kept: list[str] = []
+    skip_value = False
+    for arg in argv:
+        if skip_value:
+            skip_value = False
+        elif arg in _NEUTRAL_WITH_VALUE:
+            skip_value = True
+        elif arg in _NEUTRAL_FLAGS or arg.startswith(("-j", "--jobs=", "--warning-file=")) or arg.strip("-v") == "":
+            continue
+        else:
+            kept.append(arg)
+    return tuple(kept)
 
 
 def _files(
@@ -173,6 +223,8 @@ def _read(call: Invocation) -> dict[str, object] | None:
 
 def up_to_date(call: Invocation) -> bool:
     """Whether the stamp of the last clean build still matches."""
+    if call.forced:
+        return False
     stamp = _read(call)
     if stamp is None or stamp.get("format") != FORMAT:
         return False
