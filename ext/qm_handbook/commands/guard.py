@@ -110,20 +110,21 @@ def sphinx_main(argv: list[str]) -> int:
                 sys.stdout.write(uptodate.SKIPPED.format(outdir=_shown(call.outdir)))
             return 0
         uptodate.forget(call)
-        warnfile = call.warnfile
-        handle = None
-        if warnfile is None:
+        # The stamp needs to know whether the build warned: Sphinx writes warnings to -w FILE.
+        own_warnfile = call.warnfile is None
+        if call.warnfile is None:
             handle, name = tempfile.mkstemp(prefix="qm-warnungen-", suffix=".txt")
             os.close(handle)
             warnfile = Path(name)
+        else:
+            warnfile = call.warnfile
         try:
-            code = build_main([*argv, "-w", str(warnfile)] if handle is not None else argv)
-            clean = code == 0 and warnfile.is_file() and warnfile.stat().st_size == 0
-            if clean:
+            code = build_main([*argv, "-w", str(warnfile)] if own_warnfile else argv)
+            if code == 0 and warnfile.is_file() and warnfile.stat().st_size == 0:
                 uptodate.record(call)
             return code
         finally:
-            if handle is not None:
+            if own_warnfile:
                 warnfile.unlink(missing_ok=True)
 
     return run_guarded(build)

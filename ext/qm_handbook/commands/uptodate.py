@@ -36,6 +36,7 @@ import fnmatch
 import hashlib
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass
 from importlib import metadata
@@ -113,6 +114,8 @@ _NEUTRAL_FLAGS = frozenset(
     }
 )
 _NEUTRAL_WITH_VALUE = frozenset({"-j", "--jobs", "-w", "--warning-file"})
+#: ``-v``, ``-vv``, … (more log output)
+_VERBOSITY = re.compile(r"-v+")
 
 
 def _what_counts(argv: list[str]) -> tuple[str, ...]:
@@ -128,7 +131,7 @@ def _what_counts(argv: list[str]) -> tuple[str, ...]:
             skip_value = False
         elif arg in _NEUTRAL_WITH_VALUE:
             skip_value = True
-        elif arg in _NEUTRAL_FLAGS or arg.startswith(("-j", "--jobs=", "--warning-file=")) or arg.strip("-v") == "":
+        elif arg in _NEUTRAL_FLAGS or arg.startswith(("-j", "--jobs=", "--warning-file=")) or _VERBOSITY.fullmatch(arg):
             continue
         else:
             kept.append(arg)
@@ -202,8 +205,11 @@ def inputs_digest(call: Invocation) -> str:
     }
     if call.confdir is not None and call.confdir != call.srcdir:
         parts["conf"] = _files(call.confdir, skip, TOOL_FOLDERS)
-    pickle = call.doctreedir / "environment.pickle"
-    parts["environment"] = [pickle.stat().st_size, pickle.stat().st_mtime_ns] if pickle.is_file() else None
+    try:
+        pickle = (call.doctreedir / "environment.pickle").stat()
+        parts["environment"] = [pickle.st_size, pickle.st_mtime_ns]
+    except OSError:
+        parts["environment"] = None  # no saved environment yet: differs from any stamped build's
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()
 
 
@@ -227,8 +233,6 @@ def up_to_date(call: Invocation) -> bool:
         return False
     stamp = _read(call)
     if stamp is None or stamp.get("format") != FORMAT:
-        return False
-    if not (call.doctreedir / "environment.pickle").is_file():
         return False
     return stamp.get("inputs") == inputs_digest(call) and stamp.get("outputs") == outputs_digest(call)
 
