@@ -69,6 +69,8 @@ class TypstTranslator:
         self.level = 0
         self.issues: list[Issue] = []
         self._written: set[str] = set()
+        #: Anchors of the card being written: its ID in the head links to nothing (the card itself).
+        self._own: frozenset[str] = frozenset()
         self._handlers: dict[type[nodes.Node], Callable[[nodes.Element], str]] = {
             nodes.section: self._section,
             nodes.paragraph: self._paragraph,
@@ -146,7 +148,22 @@ class TypstTranslator:
         return "\n" + ty.PAGE_MARK + " ".join(self.docname.split()) + "\n"
 
     def inner(self, node: nodes.Element) -> str:
-        return "".join(self.node(child) for child in node.children)
+        """Markup of the children; neighbouring text nodes become one string literal (MyST
+        gives every soft line break a text node of its own, and each literal is an element
+        that Typst lays out separately)."""
+        out: list[str] = []
+        text: list[str] = []
+        for child in node.children:
+            if isinstance(child, nodes.Text):
+                text.append(str(child))
+                continue
+            if text:
+                out.append(ty.text("".join(text).replace("\n", " ")))
+                text.clear()
+            out.append(self.node(child))
+        if text:
+            out.append(ty.text("".join(text).replace("\n", " ")))
+        return "".join(out)
 
     def anchors(self, node: nodes.Element, skip: str = "") -> str:
         """Invisible anchors for the IDs of ``node`` that links point to."""
@@ -258,7 +275,11 @@ class TypstTranslator:
         head = meta = body = ""
         for child in card.children:
             if isinstance(child, nodes.paragraph) and "qm-need-kopf" in child["classes"]:
-                head += self.inner(child)
+                self._own = frozenset(card["ids"])
+                try:
+                    head += self.inner(child)
+                finally:
+                    self._own = frozenset()
             elif isinstance(child, nodes.field_list):
                 meta += self._card_fields(child)
             else:
@@ -379,6 +400,8 @@ class TypstTranslator:
                 body = f"#qm-id[{body}]"
             elif "qm-pdf-idlink" in node["classes"]:
                 body = f"#qm-id-text[{body}]"
+            if uri[1:] in self._own:
+                return body  # on the website a permalink; on paper a jump to where the reader is
             return f"#link({ty.label(label_name(uri[1:]))})[{body}]"
         if re.match(r"^(https?|mailto):", uri):
             return f"#link({ty.string(uri)})[{body}]"
