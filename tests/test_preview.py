@@ -3,15 +3,20 @@
 A preview build (``handbook_vorschau = "ja"``) must write exactly what a full build
 writes for the edited sources, reports included, and leave out only the search index,
 ``needs.json``, the calendars and the general index; the next full build of the same
-folder catches up. The warm builds run in a fork of a preloaded process.
+folder catches up. The warm builds run in a fork of a preloaded process. The builder
+goes through the crash guard, speaks German, survives pickling (sphinx-autobuild hands it
+to a worker) and makes every build after the first a preview build.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import pickle
 import re
 import shutil
+import sys
+from collections.abc import Callable, Sequence
 from io import StringIO
 from pathlib import Path
 
@@ -141,3 +146,52 @@ def test_warm_builds_run_in_a_fork_and_fall_back_to_a_new_process(
     assert preview.run_build(args) == 0
     assert "teilweise" in page.read_text(encoding="utf-8")
     assert not (out / "html" / PENDING).exists()  # a full build, which caught up
+
+
+def recorder(calls: list[list[str]], code: int) -> Callable[[Sequence[str]], int]:
+    def run_build(args: Sequence[str]) -> int:
+        calls.append(list(args))
+        return code
+
+    return run_build
+
+
+def builder() -> preview.GuardedBuilder:
+    return preview.GuardedBuilder(["src", "out"], url_host="127.0.0.1:8000", pre_build_commands=[],
+                                  post_build_commands=[])  # fmt: skip
+
+
+def test_builds_run_through_the_crash_guard() -> None:
+    # a build in a new process (no fork, or the extension changed) goes through the guard too
+    assert preview.guarded_command(["src", "out"]) == [
+        sys.executable, "-m", "qm_handbook.commands.preview", "--bau", "src", "out"
+    ]  # fmt: skip
+    assert preview.german("Starting initial build") == "Erster Bau der Vorschau …"
+
+
+def test_builder_survives_pickling() -> None:
+    # sphinx-autobuild hands the builder to a worker process
+    assert isinstance(pickle.loads(pickle.dumps(builder())), preview.GuardedBuilder)
+
+
+def test_failed_build_is_reported_in_german(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls: list[list[str]] = []
+    monkeypatch.setattr(preview, "run_build", recorder(calls, 2))
+    builder()(changed_paths=[Path("institutions/x/leitbild.md")])
+    out = capsys.readouterr().out
+    assert calls == [["src", "out", *preview.PREVIEW_SETTING]]
+    assert "Geändert: leitbild.md" in out and "Der Bau ist fehlgeschlagen (Exit-Code 2" in out
+    assert preview.READY not in out
+
+
+def test_only_builds_after_a_change_are_preview_builds(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls: list[list[str]] = []
+    monkeypatch.setattr(preview, "run_build", recorder(calls, 0))
+    builder()(changed_paths=())  # the first build of a preview: a full one
+    builder()(changed_paths=[Path("institutions/x/leitbild.md")])
+    assert calls == [["src", "out"], ["src", "out", "-D", "handbook_vorschau=ja"]]
+    assert capsys.readouterr().out.count(preview.READY) == 2
