@@ -7,6 +7,10 @@ is there. Prints each time and the median; restores the page at the end.
 
     python3 tests/tools/preview_latency.py --seite institutions/vhs-leipziger-land/leitbild.md --mal 5
 
+The CPU time per change (user+sys of the preview's whole process group, including the
+finished build processes; read from ``/proc``, so Linux only) is printed as well: on a
+shared machine it varies much less than the wall time.
+
 Not part of the test suite (no timed assertions in tests); the numbers go into the
 issue notes together with the machine's load (``uptime``).
 """
@@ -35,6 +39,23 @@ def wait_for(predicate: object, timeout: float, step: float = 0.01) -> bool:
     return False
 
 
+def group_cpu(pgid: int) -> float | None:
+    """CPU seconds (user+sys, own and of reaped children) of every process in group ``pgid``."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process ended meanwhile
+        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, ...
+            total += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+    return total / ticks
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seite", default="institutions/vhs-leipziger-land/leitbild.md")
@@ -51,6 +72,7 @@ def main() -> int:
     command = [sys.executable, str(ROOT / "noxfile.py"), "-s", "preview", "--", "--port", str(args.port), *args.extra]
     proc = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     times: list[float] = []
+    cpu_times: list[float] = []
     try:
         served = lambda: log_path.read_bytes().count(b"Vorschau aktualisiert")  # noqa: E731
         if not wait_for(lambda: served() >= 1, 900, 0.5):
@@ -61,6 +83,7 @@ def main() -> int:
             word = f"Vorschaumessung{run}x{os.getpid()}"
             before = served()
             seen = log_path.read_bytes().count("Geändert:".encode())
+            cpu_before = group_cpu(proc.pid)
             started = time.monotonic()
             page.write_bytes(original + f"\n{word}\n".encode())
             wait_for(lambda: log_path.read_bytes().count("Geändert:".encode()) > seen, 120)  # noqa: B023
@@ -72,12 +95,17 @@ def main() -> int:
             wait_for(lambda: served() > before, 120, 0.05)  # noqa: B023
             done = time.monotonic() - started
             times.append(seconds)
+            time.sleep(args.pause)  # the build's processes end and are counted
+            cpu_after = group_cpu(proc.pid)
+            used = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
+            cpu = "" if used is None else f", CPU {used:.2f} s"
+            if used is not None:
+                cpu_times.append(used)
             print(
                 f"Lauf {run}: Änderung erkannt nach {detected:.2f} s, Seite neu nach {seconds:.2f} s, "
-                f"Bau fertig nach {done:.2f} s",
+                f"Bau fertig nach {done:.2f} s{cpu}",
                 flush=True,
             )
-            time.sleep(args.pause)
     finally:
         page.write_bytes(original)
         time.sleep(args.pause)
@@ -85,6 +113,8 @@ def main() -> int:
         proc.wait(timeout=30)
         log.close()
     print(f"Median: {statistics.median(times):.2f} s über {len(times)} Läufe (Log: {log_path})")
+    if cpu_times:
+        print(f"CPU je Änderung: Median {statistics.median(cpu_times):.2f} s ({min(cpu_times):.2f}–{max(cpu_times):.2f} s)")
     return 0
 
 
