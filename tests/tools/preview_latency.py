@@ -153,7 +153,10 @@ def main() -> int:
             f"({min(shown_times):.2f}–{max(shown_times):.2f} s)"
         )
     if cpu_times:
-        print(f"CPU je Änderung: Median {statistics.median(cpu_times):.2f} s ({min(cpu_times):.2f}–{max(cpu_times):.2f} s)")
+        print(
+            f"CPU je Änderung: Median {statistics.median(cpu_times):.2f} s "
+            f"({min(cpu_times):.2f}–{max(cpu_times):.2f} s)"
+        )
     return 0
 
 
