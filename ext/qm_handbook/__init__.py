@@ -36,6 +36,7 @@ from .compat.cards import setup_cards
 from .compat.crash import setup_page_notes
 from .compat.discovery import setup_discovery
 from .compat.incremental import setup_incremental
+from .compat.preview_mode import setup_preview_mode
 from .compat.search import setup_search
 from .compat.speedups import setup_speedups
 from .compat.theme_texts import setup_theme_texts
@@ -122,6 +123,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_incremental(app)
     setup_page_notes(app)
     setup_publish(app)
+    setup_preview_mode(app)
     return {"version": __version__, "env_version": 4, "parallel_read_safe": True, "parallel_write_safe": True}
 
 
