@@ -90,7 +90,7 @@ CASES = {
     # a page's control data (next review): the result lists it
     "metadata": (PAGE, "naechste_pruefung: 2027-01-15", "naechste_pruefung: 2026-02-01", False),
     # a data file that no page reads as source
-    "data-file": ("netzwerk.toml", "name = \"Testnetz\"", "name = \"Testnetz Nord\"", False),
+    "data-file": ("netzwerk.toml", 'name = "Testnetz"', 'name = "Testnetz Nord"', False),
 }
 
 

@@ -35,8 +35,8 @@ from .checks.validate import setup_validate
 from .compat.cards import setup_cards
 from .compat.crash import setup_page_notes
 from .compat.discovery import setup_discovery
-from .compat.incremental import setup_incremental
 from .compat.gcpolicy import setup_gc_policy
+from .compat.incremental import setup_incremental
 from .compat.reuse import setup_reuse
 from .compat.search import setup_search
 from .compat.speedups import setup_speedups
