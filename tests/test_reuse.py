@@ -19,7 +19,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 
 from conftest import html_app, uncoloured
-from qm_handbook.compat.reuse import CACHE_FILE, current
+from qm_handbook.compat.reuse import CACHE_PATTERN, KEEP, cache_file, current
 
 ROOT = Path(__file__).parent / "roots" / "test-incremental"
 _RANDOM = re.compile(r"SNCB-[0-9a-f-]{8,}")
@@ -71,7 +71,7 @@ def first_build(tmp_path: Path) -> Path:
     assert warnings == ""
     reuse = current(app)
     assert reuse is not None and not reuse.used
-    assert (tmp_path / "inc" / "doctrees" / CACHE_FILE).is_file()
+    assert cache_file(app, reuse.key).is_file()
     return work
 
 
@@ -106,24 +106,34 @@ def test_reuse_only_when_nothing_it_depends_on_changed(tmp_path: Path, case: str
     assert_like_clean(tmp_path, work)
 
 
-def test_as_of_date_and_switch_prevent_reuse(tmp_path: Path) -> None:
+def test_as_of_date_and_switch_decide_reuse(tmp_path: Path) -> None:
     work = first_build(tmp_path)
     app, _ = build(work, tmp_path / "inc", handbook_as_of="2026-03-01")
     reuse = current(app)
     assert reuse is not None and not reuse.used
+    # Builds with different settings (the website, the PDFs) each keep their stored data.
+    app, _ = build(work, tmp_path / "inc")
+    reuse = current(app)
+    assert reuse is not None and reuse.used
+    app, _ = build(work, tmp_path / "inc", handbook_as_of="2026-03-01")
+    reuse = current(app)
+    assert reuse is not None and reuse.used
+    build(work, tmp_path / "inc", handbook_as_of="2026-03-02")
+    assert len(list((tmp_path / "inc" / "doctrees").glob(CACHE_PATTERN))) == KEEP
     app, _ = build(work, tmp_path / "inc", handbook_speedups=False)
     assert current(app) is None
 
 
 def test_build_with_warning_stores_nothing(tmp_path: Path) -> None:
     work = first_build(tmp_path)
-    cache = tmp_path / "inc" / "doctrees" / CACHE_FILE
-    before = cache.read_bytes()
+    stored = sorted((tmp_path / "inc" / "doctrees").glob(CACHE_PATTERN))
+    before = [p.read_bytes() for p in stored]
     # a link to a need that does not exist: a warning
     change(work / PAGE, "Wir setzen Jahresziele.", "Wir setzen Jahresziele, siehe {need}`A1_FEHLT`.")
     _app, warnings = build(work, tmp_path / "inc")
     assert "A1_FEHLT" in warnings
-    assert cache.read_bytes() == before
+    assert sorted((tmp_path / "inc" / "doctrees").glob(CACHE_PATTERN)) == stored
+    assert [p.read_bytes() for p in stored] == before
     # Back to the first text: the key of the first build again, so its data is taken.
     change(work / PAGE, "Wir setzen Jahresziele, siehe {need}`A1_FEHLT`.", "Wir setzen Jahresziele.")
     app, warnings = build(work, tmp_path / "inc")

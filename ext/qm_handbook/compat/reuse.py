@@ -18,7 +18,7 @@ After reading, a **key** is computed from everything these steps read:
 
 A website or PDF build that ends **without any warning** stores the resolved needs, the
 coverage result and the re-check reasons under that key in the doctree folder
-(:data:`CACHE_FILE`). The next build with the same key takes them from there instead of
+(:data:`CACHE_PATTERN`). The next build with the same key takes them from there instead of
 resolving, validating and computing again, and leaves ``needs.json`` and the calendars
 as they are when they were last written under the same key (:data:`MARKER_FILE`;
 for ``needs.json`` also with the same line numbers, which the stored needs take from
@@ -58,8 +58,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: In the doctree folder: the key, then the stored data (two pickles in one file).
-CACHE_FILE = "qm-wiederverwendung.pickle"
+#: In the doctree folder, one file per key (the website's and the PDFs' builds may
+#: differ in their settings): the key, then the stored data (two pickles in one file).
+CACHE_PATTERN = "qm-wiederverwendung-*.pickle"
+#: How many stored builds are kept (the newest).
+KEEP = 2
 #: In the doctree folder: output file → the key it was last written under.
 MARKER_FILE = "qm-wiederverwendung.json"
 _FORMAT = 1
@@ -173,6 +176,11 @@ def build_key(app: Sphinx, digests: Mapping[str, str]) -> str:
     return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()
 
 
+def cache_file(app: Sphinx, key: str) -> Path:
+    """The file of the stored build with ``key``."""
+    return Path(app.doctreedir) / CACHE_PATTERN.replace("*", key[:16])
+
+
 def _stored_key(path: Path) -> str | None:
     try:
         with path.open("rb") as f:
@@ -245,9 +253,9 @@ def _take(app: Sphinx, builder: Builder) -> None:
     from sphinx_needs.data import SphinxNeedsData
 
     reuse = current(app)
-    path = Path(app.doctreedir) / CACHE_FILE
+    path = cache_file(app, reuse.key) if reuse is not None else None
     data = SphinxNeedsData(app.env)
-    if reuse is None or data.needs_is_post_processed or _stored_key(path) != reuse.key:
+    if reuse is None or path is None or data.needs_is_post_processed or _stored_key(path) != reuse.key:
         return
     stored = _load(path)
     raw: dict[str, Any] = getattr(app.env, "_needs_all_needs", {})
@@ -299,13 +307,16 @@ def _store(app: Sphinx, exception: Exception | None) -> None:
         return
     if getattr(app, "_warncount", 1) != 0:
         return
-    path = Path(app.doctreedir) / CACHE_FILE
+    path = cache_file(app, reuse.key)
     part = path.with_name(path.name + ".neu")
     with contextlib.suppress(OSError):
         with part.open("wb") as f:
             pickle.dump(reuse.key, f, pickle.HIGHEST_PROTOCOL)
             pickle.dump(reuse.computed, f, pickle.HIGHEST_PROTOCOL)
         part.replace(path)
+        older = sorted(path.parent.glob(CACHE_PATTERN), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for stale in older[KEEP:]:
+            stale.unlink()
 
 
 def _markers(app: Sphinx) -> tuple[Path, dict[str, str]]:
