@@ -37,6 +37,7 @@ from .compat.crash import setup_page_notes
 from .compat.discovery import setup_discovery
 from .compat.gcpolicy import setup_gc_policy
 from .compat.incremental import setup_incremental
+from .compat.preview_mode import setup_preview_mode
 from .compat.reuse import setup_reuse
 from .compat.search import setup_search
 from .compat.speedups import setup_speedups
@@ -126,6 +127,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_gc_policy(app)
     setup_page_notes(app)
     setup_publish(app)
+    setup_preview_mode(app)
     return {"version": __version__, "env_version": 4, "parallel_read_safe": True, "parallel_write_safe": True}
 
 

@@ -94,6 +94,8 @@ class WritePhase:
     page_controls: dict[str, PageControl] | None = None
     #: the pages' change history from git, see :func:`.site.doccontrol.page_history`
     history: HistoryIndex | None = None
+    #: page → fingerprint of its history and register row, see :func:`.site.doccontrol.history_prints`
+    history_prints: dict[str, str] | None = None
     #: the one coverage result, see :func:`.reports.result.get_result`
     result: CoverageResult | None = None
     #: meetings, rotation, agreements, peer reviews, see :func:`.learning.directives.get_learning`

@@ -138,8 +138,10 @@ def to_ical(name: str, events: Iterable[Event], as_of: dt.date) -> bytes:
 
 def write_calendars(app: Sphinx, exception: Exception | None) -> None:
     """Write the network's and every institution's calendar after a website build."""
-    if exception is not None or app.builder.name not in SITE_BUILDERS:
-        return
+    from ..compat.preview_mode import is_preview
+
+    if exception is not None or app.builder.name not in SITE_BUILDERS or is_preview(app.config):
+        return  # the live preview leaves the calendars as they are (see compat.preview_mode)
     from ..model.context import handbook_context
     from ..reports.result import get_result
     from .directives import get_learning
