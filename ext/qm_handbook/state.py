@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from .checks.validate import Suspect
     from .compat.incremental import NeedPrint
     from .compat.logfilters import WarningCounter
+    from .compat.reuse import Reuse
     from .learning.network_result import LearningResult
     from .model.context import HandbookContext
     from .model.githistory import HistoryIndex
@@ -75,6 +76,8 @@ class DocRecords:
     registers: dict[str, str] = field(default_factory=dict)
     #: need ID → fingerprint of the previous build (``None``: no build with this environment yet)
     need_fingerprints: dict[str, NeedPrint] | None = None
+    #: page → digest of what resolving, checking and the result read of it (:mod:`.compat.reuse`)
+    page_digests: dict[str, str] | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -91,6 +94,8 @@ class WritePhase:
     page_controls: dict[str, PageControl] | None = None
     #: the pages' change history from git, see :func:`.site.doccontrol.page_history`
     history: HistoryIndex | None = None
+    #: page → fingerprint of its history and register row, see :func:`.site.doccontrol.history_prints`
+    history_prints: dict[str, str] | None = None
     #: the one coverage result, see :func:`.reports.result.get_result`
     result: CoverageResult | None = None
     #: meetings, rotation, agreements, peer reviews, see :func:`.learning.directives.get_learning`
@@ -101,6 +106,8 @@ class WritePhase:
     internal_uris: frozenset[str] | None = None
     #: link labels of the need cards, see :func:`.compat.cards.card_index`
     cards: CardIndex | None = None
+    #: key and stored data of the last clean build, see :mod:`.compat.reuse`
+    reuse: Reuse | None = None
 
 
 @dataclass(slots=True, kw_only=True)

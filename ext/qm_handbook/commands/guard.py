@@ -92,8 +92,11 @@ def run_guarded(main: Callable[[], int], stderr: TextIO | None = None) -> int:
         return EXIT_CRASH
 
 
-def sphinx_main(argv: list[str]) -> int:
-    """``sphinx-build`` with the German crash report, skipped when nothing changed (:mod:`.uptodate`)."""
+def sphinx_main(argv: list[str], *, stamp: bool = True) -> int:
+    """``sphinx-build`` with the German crash report, skipped when nothing changed (:mod:`.uptodate`).
+
+    :param stamp: check and write the up-to-date stamp (the live preview does without)
+    """
     from sphinx.cmd.build import build_main
 
     from ..compat.crash import install_crash_handler
@@ -102,7 +105,7 @@ def sphinx_main(argv: list[str]) -> int:
     install_crash_handler(report_crash)
 
     def build() -> int:
-        call = uptodate.invocation(argv)
+        call = uptodate.invocation(argv) if stamp else None
         if call is None:
             return build_main(argv)
         if uptodate.up_to_date(call):

@@ -1,14 +1,26 @@
-"""The live preview: sphinx-autobuild, with every build run through the crash guard.
+"""The live preview: sphinx-autobuild, with fast builds that go through the crash guard.
 
 ``python3 noxfile.py -s preview`` runs ``python -m qm_handbook.commands.preview
-<sphinx-autobuild arguments>``. sphinx-autobuild watches the sources, runs a new
-``sphinx-build`` process after every save and reloads the browser. Two things differ
-from plain sphinx-autobuild:
+<sphinx-autobuild arguments>``. sphinx-autobuild watches the sources, builds after every
+save and reloads the browser. What differs from plain sphinx-autobuild:
 
-* each build runs as ``python -m qm_handbook.commands.guard`` (see :mod:`.guard`), so
-  an unexpected error ends with the German message, as in every other session, never
-  with a Python traceback; a failed build keeps the server running with the last pages;
-* its status lines are German.
+* **Warm builds.** Plain sphinx-autobuild starts a new ``sphinx-build`` process for
+  every save, which imports Sphinx, sphinx-needs, MyST, furo and the extension again
+  (about a second at demo scale). Here the preview process imports them once at start
+  (:func:`preload`) and runs each build in a fork of itself: a fresh process, as
+  before, with nothing left over from the previous build, but without the imports.
+  Where ``fork`` does not exist (Windows), or once a file of the extension itself has
+  changed since the start (a fork would still run the old code), a build runs as a new
+  process as before.
+* **Preview builds.** Every build after the first one sets ``handbook_vorschau = "ja"``:
+  it writes the same pages, but leaves out the search index, ``needs.json`` and the
+  calendar files (see :mod:`..compat.preview_mode`). The first build of each preview
+  is a normal one, so the search and the calendars are complete at the start.
+* **No up-to-date stamp.** The preview builds after a change, so checking and
+  writing the stamp (:mod:`.uptodate`) is skipped.
+* **Crash guard**: an unexpected error ends with the German message, as in every other
+  session, never with a Python traceback; a failed build keeps the server running with
+  the last pages. The status lines are German.
 
 The watcher ignores what builds and tools write into the project folder (see
 ``PREVIEW_IGNORES`` in ``noxfile.py``), so a build never triggers the next one.
@@ -16,8 +28,12 @@ The watcher ignores what builds and tools write into the project folder (see
 
 from __future__ import annotations
 
+import importlib
+import os
+import pkgutil
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -33,6 +49,45 @@ GERMAN_MESSAGES = {
 }
 #: Printed after every successful build (the measuring script waits for it).
 READY = "Vorschau aktualisiert"
+#: Added to every build after the first (see :mod:`..compat.preview_mode`).
+PREVIEW_SETTING = ("-D", "handbook_vorschau=ja")
+#: Imported once by the preview process: what every build needs before it reads a page.
+PRELOAD = (
+    "sphinx.cmd.build",
+    "sphinx.application",
+    "sphinx.builders.html",
+    "sphinx.search.de",
+    "sphinx_needs.needs",
+    "myst_parser.sphinx_ext.main",
+    "furo",
+    "jinja2",
+    "jinja2.ext",
+    "qm_handbook",
+    # imported while reading and writing pages (found by comparing sys.modules before and after a build)
+    "docutils.languages.de",
+    "docutils.parsers.rst.languages.de",
+    "myst_parser.parsers.sphinx_",
+    "myst_parser.mdit_to_docutils.sphinx_",
+    "myst_parser.sphinx_ext.directives",
+    "myst_parser.sphinx_ext.mathjax",
+    "myst_parser.sphinx_ext.myst_refs",
+    "sphinx.builders.latex.transforms",
+    "sphinx.ext.intersphinx",
+    "sphinx.ext.mathjax",
+    "sphinx_basic_ng",
+    "sphinxcontrib.jquery",
+    "pygments.styles.native",
+    "a11y_pygments.a11y_light.style",
+    "a11y_pygments.a11y_dark.style",
+    "a11y_pygments.a11y_high_contrast_light.style",
+    "a11y_pygments.a11y_high_contrast_dark.style",
+)
+#: Sub-packages of the extension that a website build never imports.
+_NOT_PRELOADED = ("qm_handbook.pdf.", "qm_handbook.commands.bench", "qm_handbook.commands.synth")
+_PACKAGE = Path(__file__).resolve().parents[1]
+
+#: Modification times of the extension's files when :func:`preload` ran (None: not run).
+_preloaded: dict[Path, float] | None = None
 
 
 def german(message: str) -> str:
@@ -40,32 +95,94 @@ def german(message: str) -> str:
     return GERMAN_MESSAGES.get(message, message)
 
 
+def _extension_files() -> dict[Path, float]:
+    return {path: path.stat().st_mtime for path in sorted(_PACKAGE.rglob("*")) if path.suffix in {".py", ".toml"}}
+
+
+def preload() -> None:
+    """Import everything a build needs once, so each forked build starts warm."""
+    global _preloaded
+    from sphinx.application import builtin_extensions
+
+    names = [*PRELOAD, *builtin_extensions]
+    package = importlib.import_module("qm_handbook")
+    names += [m.name for m in pkgutil.walk_packages(package.__path__, "qm_handbook.")]
+    for name in names:
+        if name.startswith(_NOT_PRELOADED):
+            continue
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            continue  # an optional part; the build imports (or misses) it as before
+    _preloaded = _extension_files()
+
+
+def warm() -> bool:
+    """Whether a build may run in a fork of this process (preloaded, extension unchanged)."""
+    return hasattr(os, "fork") and _preloaded is not None and _extension_files() == _preloaded
+
+
+def build_once(sphinx_args: Sequence[str]) -> int:
+    """One build, as the preview runs it: through the crash guard, without the stamp."""
+    from .guard import sphinx_main
+
+    return sphinx_main(list(sphinx_args), stamp=False)
+
+
 def guarded_command(sphinx_args: Sequence[str]) -> list[str]:
-    """The build command: sphinx-build through the handbook's crash guard."""
-    return [sys.executable, "-m", "qm_handbook.commands.guard", *sphinx_args]
+    """The command of a build in a new process (no fork, or the extension changed)."""
+    return [sys.executable, "-m", "qm_handbook.commands.preview", "--bau", *sphinx_args]
+
+
+def run_build(sphinx_args: Sequence[str]) -> int:
+    """Run one build in a fork of this (preloaded) process, else in a new process."""
+    if not warm():
+        return subprocess.run(guarded_command(sphinx_args), check=False).returncode
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: build, then leave without running the parent's clean-up
+        code = 2
+        try:
+            code = build_once(sphinx_args)
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    _pid, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
 
 
 class GuardedBuilder(Builder):  # type: ignore[misc]
-    """Runs each build through the crash guard and reports in German.
+    """Runs each build warm and through the crash guard, and reports in German.
 
     At module level: sphinx-autobuild hands the builder to a worker process (pickled).
     """
 
     def __call__(self, *, changed_paths: Sequence[Path]) -> None:
+        args = list(self.sphinx_args)
         if changed_paths:
             names = ", ".join(sorted({p.name for p in changed_paths})[:5])
             show_message(f"Geändert: {names} – baue neu …")
+            args += PREVIEW_SETTING
+            if _preloaded is not None and not warm():
+                show_message(
+                    "Die Erweiterung (ext/qm_handbook) wurde seit dem Start geändert: jeder Bau startet jetzt "
+                    "neu und dauert länger. Für die volle Geschwindigkeit die Vorschau neu starten."
+                )
         if self._run_commands(self.pre_build_commands, "pre-build") != 0:
             return
-        done = subprocess.run(guarded_command(self.sphinx_args), check=False)
-        if done.returncode != 0:
+        started = time.monotonic()
+        code = run_build(args)
+        if code != 0:
             show_message(
-                f"Der Bau ist fehlgeschlagen (Exit-Code {done.returncode}; Meldungen oben). Die Vorschau "
+                f"Der Bau ist fehlgeschlagen (Exit-Code {code}; Meldungen oben). Die Vorschau "
                 "zeigt weiter die letzten gebauten Seiten; beheben Sie die Ursache und speichern Sie erneut."
             )
             return
         self._run_commands(self.post_build_commands, "post-build")
-        show_message(f"{READY}: {self.uri}")
+        seconds = f"{time.monotonic() - started:.1f}".replace(".", ",")
+        show_message(f"{READY} ({seconds} s): {self.uri}")
 
 
 def show_german(message: str, *args: Any, **kwargs: Any) -> None:
@@ -74,9 +191,12 @@ def show_german(message: str, *args: Any, **kwargs: Any) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """Start sphinx-autobuild with the guarded builder."""
+    """Start sphinx-autobuild with the warm, guarded builder (``--bau``: one build only)."""
+    if argv[:1] == ["--bau"]:
+        return build_once(argv[1:])
     from sphinx_autobuild import __main__ as autobuild
 
+    preload()
     autobuild.Builder = GuardedBuilder
     autobuild.show_message = show_german
     autobuild.main(argv)

@@ -103,6 +103,15 @@ class HandbookConfig:
             "choices": ("aktuell", "alle"),
         },
     )
+    vorschau: str = field(
+        default="",
+        metadata={
+            "rebuild": "",
+            # Set only by the live preview (``-D handbook_vorschau=ja``), never in conf.py.
+            "help": "„ja“: Vorschau-Bau (ohne Suchindex, Exporte und Kalender); nur für die Live-Vorschau",
+            "choices": ("", "ja"),
+        },
+    )
 
 
 def register(app: Sphinx) -> None:

@@ -273,11 +273,19 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _fingerprints(app: Sphinx) -> dict[str, str]:
+def history_prints(app: Sphinx) -> dict[str, str]:
     """Page → fingerprint of what the page and its institution's register show of it.
 
-    The history, and for the register also the page's title and control data.
+    The history, and for the register also the page's title and control data; computed
+    once per build (after reading, nothing it depends on changes).
     """
+    write = get_state(app).write
+    if write.history_prints is None:
+        write.history_prints = _fingerprints(app)
+    return write.history_prints
+
+
+def _fingerprints(app: Sphinx) -> dict[str, str]:
     env = app.env
     index = page_history(app)
     controls = page_controls(env)
@@ -312,7 +320,7 @@ def pages_with_new_history(app: Sphinx, env: BuildEnvironment) -> list[str]:
     if app.builder.format != "html":
         return []
     old = _read_manifest(Path(app.outdir) / HISTORY_MANIFEST)
-    new = _fingerprints(app)
+    new = history_prints(app)
     if old is None:
         return sorted(new)  # an output folder without the record: write every page once
     changed = {doc for doc, fp in new.items() if old.get(_digest(doc)) != fp}
@@ -332,7 +340,7 @@ def write_history_manifest(app: Sphinx, exception: BaseException | None) -> None
     outdir = Path(app.outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     # Page names as digests: the file lies in the public output too, and must not name internal pages.
-    prints = {_digest(doc): fp for doc, fp in _fingerprints(app).items()}
+    prints = {_digest(doc): fp for doc, fp in history_prints(app).items()}
     text = json.dumps(prints, ensure_ascii=False, indent=0, sort_keys=True)
     (outdir / HISTORY_MANIFEST).write_text(text, encoding="utf-8")
 
