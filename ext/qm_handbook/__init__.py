@@ -35,8 +35,10 @@ from .checks.validate import setup_validate
 from .compat.cards import setup_cards
 from .compat.crash import setup_page_notes
 from .compat.discovery import setup_discovery
+from .compat.gcpolicy import setup_gc_policy
 from .compat.incremental import setup_incremental
 from .compat.preview_mode import setup_preview_mode
+from .compat.reuse import setup_reuse
 from .compat.search import setup_search
 from .compat.speedups import setup_speedups
 from .compat.theme_texts import setup_theme_texts
@@ -121,6 +123,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_identity(app)
     setup_register(app)
     setup_incremental(app)
+    setup_reuse(app)
+    setup_gc_policy(app)
     setup_page_notes(app)
     setup_publish(app)
     setup_preview_mode(app)

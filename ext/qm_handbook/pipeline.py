@@ -18,6 +18,8 @@ installed before the first warning.
 ============================  =====  ==================================================
 constant                      value  why
 ============================  =====  ==================================================
+``PAUSE_GC``                      0  first: the garbage collector pauses before the
+                                     environment is loaded (:mod:`.compat.gcpolicy`)
 ``INSTALL_WARNING_FILTERS``       1  before anything can warn: German texts and the
                                      duplicate-ID capture must see every warning
 ``SWITCH_SPEEDUPS``               1  before anything runs sphinx-needs code: turns the
@@ -55,12 +57,24 @@ Other events:
 ``NEW_WRITE_PHASE``               1  ``env-updated``: first; reading is over, the
                                      write-phase data of an earlier ``app.build()`` is
                                      dropped before anything can compute it anew
+``RESUME_GC``                   999  ``builder-inited``: last; the environment is loaded,
+                                     the garbage collector runs again
+``FREEZE_GC``                   900  ``env-updated``: reading is over; what it left is
+                                     kept out of the collector's reach
+``REUSE_KEY``                   600  ``env-updated``: after sphinx-needs (500) has merged
+                                     the needs read in parallel; computes the key of
+                                     :mod:`.compat.reuse` before the environment is saved
 ``AFTER_SPHINX_COLLECTORS``     600  ``doctree-read``: after Sphinx's collectors (500)
                                      have stored the page metadata
 ``AFTER_NEEDS_RESOLVED``        600  ``write-started``: after sphinx-needs (500) has
                                      resolved and sealed all needs; checks and the
                                      coverage result read the final needs; so does the
                                      need cards' link index (also the search objects)
+``REUSE_TAKE``                  400  ``write-started``: before sphinx-needs (500) resolves
+                                     the needs: takes the stored resolved needs and
+                                     result when the key matches (:mod:`.compat.reuse`)
+``REUSE_KEEP``                  640  ``write-started``: after the result (600), before the
+                                     public profile (650) redacts it: keeps it for storing
 ``PUBLIC_PROFILE``              650  ``write-started``: after the coverage result
                                      (600): the public profile redacts it and hides
                                      internal pages before anything is written
@@ -74,6 +88,11 @@ Other events:
                                      the warning counts are complete
 ``LEAK_CHECK``                  950  ``build-finished``: last writer done: scans
                                      every public output file for internal items
+``REUSE_STORE``                 990  ``build-finished``: after every handler that may
+                                     warn; stores the resolved needs only after a build
+                                     without warnings
+``RESTORE_GC``                  999  ``build-finished``: last; the garbage collector as
+                                     before the build
 ============================  =====  ==================================================
 """
 
@@ -83,6 +102,7 @@ from __future__ import annotations
 SPHINX_DEFAULT = 500
 
 # config-inited
+PAUSE_GC = 0
 INSTALL_WARNING_FILTERS = 1
 SWITCH_SPEEDUPS = 1
 CHECK_CONFIG = 2
@@ -96,15 +116,20 @@ SCAN_PAGES = 950
 # builder-inited
 LINK_STATE = 1
 RECHECK_FRESH_ENV = 100
+RESUME_GC = 999
 
 # env-updated
 NEW_WRITE_PHASE = 1
+REUSE_KEY = 600
+FREEZE_GC = 900
 
 # doctree-read
 AFTER_SPHINX_COLLECTORS = 600
 
 # write-started
+REUSE_TAKE = 400
 AFTER_NEEDS_RESOLVED = 600
+REUSE_KEEP = 640
 
 # write-started (public profile)
 PUBLIC_PROFILE = 650
@@ -117,3 +142,5 @@ AFTER_NEED_CARDS = 800
 REDACT_OUTPUTS = 700
 WRITE_CHECK_REPORT = 900
 LEAK_CHECK = 950
+REUSE_STORE = 990
+RESTORE_GC = 999

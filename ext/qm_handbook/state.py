@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from .checks.validate import Suspect
     from .compat.incremental import NeedPrint
     from .compat.logfilters import WarningCounter
+    from .compat.reuse import Reuse
     from .learning.network_result import LearningResult
     from .model.context import HandbookContext
     from .model.githistory import HistoryIndex
@@ -75,6 +76,8 @@ class DocRecords:
     registers: dict[str, str] = field(default_factory=dict)
     #: need ID → fingerprint of the previous build (``None``: no build with this environment yet)
     need_fingerprints: dict[str, NeedPrint] | None = None
+    #: page → digest of what resolving, checking and the result read of it (:mod:`.compat.reuse`)
+    page_digests: dict[str, str] | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -103,6 +106,8 @@ class WritePhase:
     internal_uris: frozenset[str] | None = None
     #: link labels of the need cards, see :func:`.compat.cards.card_index`
     cards: CardIndex | None = None
+    #: key and stored data of the last clean build, see :mod:`.compat.reuse`
+    reuse: Reuse | None = None
 
 
 @dataclass(slots=True, kw_only=True)

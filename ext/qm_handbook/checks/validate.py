@@ -25,6 +25,7 @@ from sphinx.util.matching import get_matching_files
 from .. import pipeline
 from ..compat.discovery import TOOL_FOLDERS
 from ..compat.logfilters import install_filters, registered_directives
+from ..compat.reuse import reused
 from ..model.config import get_config
 from ..model.context import HandbookContext, handbook_context
 from ..model.needs import NeedData, resolved_needs
@@ -145,7 +146,13 @@ def _recheck_fresh(app: Sphinx) -> None:
 
 
 def run_checks(app: Sphinx, builder: Builder) -> None:
-    """Run every need check once, before any page is written."""
+    """Run every need check once, before any page is written.
+
+    Not when the build reuses the last clean build's needs (:mod:`..compat.reuse`):
+    the same needs gave no problem then.
+    """
+    if reused(app):
+        return
     ctx = handbook_context(app)
     needs = resolved_needs(app).values()
     dropped = [d for found in get_state(app).records.dropped_needs.values() for d in found]

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..compat.reuse import note_written, still_written
 from ..model.labels import format_date
 from .rotation import WHOLE_NETWORK
 
@@ -146,9 +147,12 @@ def write_calendars(app: Sphinx, exception: Exception | None) -> None:
     from .directives import get_learning
 
     ctx = handbook_context(app)
+    folder = Path(app.outdir) / CALENDAR_DIR
+    names = [calendar_name(""), *(calendar_name(inst.code) for inst in ctx.institutions)]
+    if still_written(app, CALENDAR_DIR) and all((folder / name).is_file() for name in names):
+        return  # written from the same needs and data before
     learning = get_learning(app)
     result = get_result(app)
-    folder = Path(app.outdir) / CALENDAR_DIR
     folder.mkdir(parents=True, exist_ok=True)
     network_name = ctx.network.name if ctx.network else "Netzwerk"
     files = {calendar_name(""): to_ical(network_name, network_events(learning), ctx.as_of)}
@@ -160,6 +164,7 @@ def write_calendars(app: Sphinx, exception: Exception | None) -> None:
         path = folder / name
         if not path.is_file() or path.read_bytes() != data:
             path.write_bytes(data)
+    note_written(app, CALENDAR_DIR)
 
 
 def setup_calendar(app: Sphinx) -> None:
