@@ -62,7 +62,12 @@ _ATTR = "qm_handbook_state"
 
 @dataclass(slots=True, kw_only=True)
 class DocRecords:
-    """Per-page data gathered while reading; kept with the environment between builds."""
+    """Per-page data gathered while reading; kept with the environment between builds.
+
+    A new or changed field needs a new ``env_version`` in ``qm_handbook/__init__.py``:
+    an environment saved by the previous version then is not loaded (a record without
+    the new field would fail).
+    """
 
     #: page → needs sphinx-needs dropped there because their ID already existed
     dropped_needs: dict[str, list[DroppedNeed]] = field(default_factory=dict)

@@ -77,6 +77,10 @@ def main() -> int:
     parser.add_argument("--mal", type=int, default=5)
     parser.add_argument("--port", type=int, default=8011)
     parser.add_argument("--pause", type=float, default=3.0, help="Sekunden Ruhe zwischen den Änderungen")
+    parser.add_argument(
+        "--tausche", nargs=2, metavar=("ALT", "NEU"),
+        help="bei jeder zweiten Änderung zusätzlich ALT durch NEU ersetzen (z. B. einen Status; \\n: Zeilenumbruch)",
+    )  # fmt: skip
     parser.add_argument("--browser", action="store_true", help="auch im Browser messen (Playwright, Chromium)")
     parser.add_argument("extra", nargs="*", help="weitere Argumente für die preview-Sitzung")
     args = parser.parse_args()
@@ -111,7 +115,14 @@ def main() -> int:
             seen = log_path.read_bytes().count("Geändert:".encode())
             cpu_before = group_cpu(proc.pid)
             started = time.monotonic()
-            page.write_bytes(original + f"\n{word}\n".encode())
+            text = original
+            if args.tausche and run % 2 == 1:
+                old, new = (part.replace("\\n", "\n").encode() for part in args.tausche)
+                if old not in original:
+                    print(f"„{args.tausche[0]}“ steht nicht in {args.seite}")
+                    return 1
+                text = original.replace(old, new, 1)
+            page.write_bytes(text + f"\n{word}\n".encode())
             wait_for(lambda: log_path.read_bytes().count("Geändert:".encode()) > seen, 120)  # noqa: B023
             detected = time.monotonic() - started
             if not wait_for(lambda: html.is_file() and word.encode() in html.read_bytes(), 120):  # noqa: B023
