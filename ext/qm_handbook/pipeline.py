@@ -19,7 +19,7 @@ installed before the first warning.
 constant                      value  why
 ============================  =====  ==================================================
 ``PAUSE_GC``                      0  first: the garbage collector pauses before the
-                                     environment is loaded (:mod:`.compat.gcpolicy`)
+                                     environment is loaded (:mod:`.compat.pickling`)
 ``INSTALL_WARNING_FILTERS``       1  before anything can warn: German texts and the
                                      duplicate-ID capture must see every warning
 ``SWITCH_SPEEDUPS``               1  before anything runs sphinx-needs code: turns the
