@@ -15,6 +15,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 
 from conftest import html_app, soup, text_of, uncoloured
@@ -299,3 +300,29 @@ def test_register_follows_control_data_but_not_every_text_edit(tmp_path: Path) -
     assert build(src, out) == ""
     row = next(r for r in soup(register).select("table.qm-dokumente tbody tr") if "Umsetzung" in text_of(r))
     assert text_of(row.select("td")[1]) == "1.1"
+
+
+@needs_git
+def test_pdf_control_table_shows_the_last_change(tmp_path: Path) -> None:
+    pytest.importorskip("typst")
+    from pdfcheck import Pdf
+
+    src = committed(tmp_path)
+    out = tmp_path / "out"
+    assert build(src, out) == ""
+    warning = StringIO()
+    with docutils_namespace():
+        app = Sphinx(
+            srcdir=src, confdir=src, outdir=out / "html" / "pdf", doctreedir=out / "doctrees",
+            buildername="qmpdf", status=StringIO(), warning=warning,
+            confoverrides={"handbook_pdf_select": "alpha"},
+        )  # fmt: skip
+        app.build()
+    assert uncoloured(warning.getvalue()) == ""
+    pdf = Pdf(out / "html" / "pdf" / "alpha.pdf")
+    control = next(" ".join(page.split()) for page in pdf.pages if "Dokumentenlenkung" in page)
+    assert "Zuletzt geändert" in control
+    # the same entries as the register of the website (the area page changed on 9 April)
+    for title, entry in register_column(out).items():
+        assert entry in control, (title, entry)
+    assert "09.04.2026" in control and "02.03.2026" in control

@@ -2,7 +2,7 @@
 
 A preview build (``handbook_vorschau = "ja"``) must write exactly what a full build
 writes for the edited sources, reports included, and leave out only the search index,
-``needs.json``, the calendars and the general index; the next full build of the same
+the exports, the calendars and the general index; the next full build of the same
 folder catches up. The warm builds run in a fork of a preloaded process. The builder
 goes through the crash guard, speaks German, survives pickling (sphinx-autobuild hands it
 to a worker) and makes every build after the first a preview build.
@@ -35,8 +35,8 @@ STATUS_EDIT = (
     ":geprueft_gegen: 09c90b35e3ff\n:status: teilweise",
     ":geprueft_gegen: 09c90b35e3ff\n:status: umgesetzt",
 )
-#: What a preview build leaves out (the general index is written by full builds only).
-LEFT_OUT = ("needs.json", "kalender")
+#: Output a preview build leaves out (besides the search index and the general index).
+LEFT_OUT = ("needs.json", "metrics.json", "auswertung", "kalender")
 
 
 def build(src: Path, out: Path, **overrides: str) -> tuple[Sphinx, set[str]]:
@@ -102,7 +102,7 @@ def test_preview_build_writes_what_a_full_build_writes_but_no_index(tmp_path: Pa
     assert normalised(report_after) != normalised(report_before)  # the dashboard shows the new status
     assert "institutions/alpha/stand" in written and "institutions/alpha/umsetzung" in written
 
-    # Left out: no search index update, no needs.json, no calendars, no general index or search page.
+    # Left out: no search index update, no exports, no calendars, no general index or search page.
     assert (html / "searchindex.js").read_bytes() == index_before
     for name in LEFT_OUT:
         assert not (html / name).exists(), name

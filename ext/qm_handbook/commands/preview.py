@@ -61,7 +61,26 @@ PRELOAD = (
     "myst_parser.sphinx_ext.main",
     "furo",
     "jinja2",
+    "jinja2.ext",
     "qm_handbook",
+    # imported while reading and writing pages (found by comparing sys.modules before and after a build)
+    "docutils.languages.de",
+    "docutils.parsers.rst.languages.de",
+    "myst_parser.parsers.sphinx_",
+    "myst_parser.mdit_to_docutils.sphinx_",
+    "myst_parser.sphinx_ext.directives",
+    "myst_parser.sphinx_ext.mathjax",
+    "myst_parser.sphinx_ext.myst_refs",
+    "sphinx.builders.latex.transforms",
+    "sphinx.ext.intersphinx",
+    "sphinx.ext.mathjax",
+    "sphinx_basic_ng",
+    "sphinxcontrib.jquery",
+    "pygments.styles.native",
+    "a11y_pygments.a11y_light.style",
+    "a11y_pygments.a11y_dark.style",
+    "a11y_pygments.a11y_high_contrast_light.style",
+    "a11y_pygments.a11y_high_contrast_dark.style",
 )
 #: Sub-packages of the extension that a website build never imports.
 _NOT_PRELOADED = ("qm_handbook.pdf.", "qm_handbook.commands.bench", "qm_handbook.commands.synth")

@@ -10,7 +10,9 @@ editing and which grows with the network:
 * **search index**: the pages it writes are not fed to the index, and
   ``searchindex.js`` is neither loaded nor written; the search keeps the state of the
   last full build;
-* **needs.json** (sphinx-needs' export) is not written;
+* **exports**: ``needs.json`` (sphinx-needs) and the downloads of the evaluation
+  (``metrics.json``, CSV, XLSX; :mod:`..reports.exports`) are not written; the next
+  full build writes them, because their data no longer match their stamp;
 * **calendar files** (:mod:`..learning.calendar`) are not written;
 * **general index and search page**: ``genindex.html`` and ``search.html`` are not
   written again (the search page does not depend on the content; the general index

@@ -108,7 +108,7 @@ class HandbookConfig:
         metadata={
             "rebuild": "",
             # Set only by the live preview (``-D handbook_vorschau=ja``), never in conf.py.
-            "help": "„ja“: Vorschau-Bau (ohne Suchindex, needs.json und Kalender); nur für die Live-Vorschau",
+            "help": "„ja“: Vorschau-Bau (ohne Suchindex, Exporte und Kalender); nur für die Live-Vorschau",
             "choices": ("", "ja"),
         },
     )

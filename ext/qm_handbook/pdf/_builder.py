@@ -31,7 +31,7 @@ from ..model.context import HandbookContext, get_context
 from ..model.labels import format_date
 from ..reports.result import get_result
 from ..reports.views_common import Linker
-from ..site.doccontrol import page_control
+from ..site.doccontrol import last_changed, page_control
 from . import _front
 from . import _syntax as ty
 from ._appendix import audit_appendix, replace_report_views, statements_by_requirement
@@ -231,6 +231,7 @@ class QmPdfBuilder(Builder):
                 anchor=doc_anchor(d),
                 title=self.env.titles[d].astext() if d in self.env.titles else d,
                 control=page_control(self.env.metadata.get(d, {})),
+                changed=last_changed(self._app, d),
             )
             for d in pages
         ]

@@ -39,6 +39,8 @@ class ControlRow:
     anchor: str
     title: str
     control: PageControl
+    #: date of the last change from git, or why it is not known (``doccontrol.last_changed``)
+    changed: str = "–"
 
 
 def find_logo(folder: Path) -> Path | None:
@@ -57,7 +59,7 @@ def cover_typst(cover: Cover, logo: str | None) -> str:
 
 
 def control_typst(rows: Sequence[ControlRow], as_of: dt.date) -> str:
-    """The document control table: every page with its version, status and review dates."""
+    """The document control table: every page with its version, status, review dates and last change."""
     body = []
     for row in rows:
         c = row.control
@@ -69,7 +71,8 @@ def control_typst(rows: Sequence[ControlRow], as_of: dt.date) -> str:
         if overdue:
             review += " – überfällig"
         values = (row.anchor, row.title, c.version or "–", c.status or "–", c.owner or "–", approved, review)
-        body.append("(" + ", ".join(ty.string(v) for v in values) + (", true)," if overdue else ", false),"))
+        flag = ", true, " if overdue else ", false, "
+        body.append("(" + ", ".join(ty.string(v) for v in values) + flag + ty.string(row.changed) + "),")
     intro = (
         f"Stand der Seiten dieses Dokuments am {format_date(as_of)}. Seiten, deren Prüftermin vor diesem "
         "Datum liegt, sind als überfällig markiert."

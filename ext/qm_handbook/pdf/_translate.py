@@ -25,6 +25,7 @@ from sphinx import addnodes
 from . import _syntax as ty
 from ._media import Assets, chart_markup, image_markup
 from ._styles import ADMONITION_TITLES, BLOCK_STYLES, INLINE_STYLES
+from ._tables import table_markup
 
 #: Section classes that start a new page (each handbook page, catalog area, main part).
 NEW_PAGE_CLASSES = frozenset({"qm-pdf-page", "qm-pdf-part", "qm-pdf-area"})
@@ -69,6 +70,8 @@ class TypstTranslator:
         self.level = 0
         self.issues: list[Issue] = []
         self._written: set[str] = set()
+        #: Anchors of the card being written: its ID in the head links to nothing (the card itself).
+        self._own: frozenset[str] = frozenset()
         self._handlers: dict[type[nodes.Node], Callable[[nodes.Element], str]] = {
             nodes.section: self._section,
             nodes.paragraph: self._paragraph,
@@ -146,7 +149,21 @@ class TypstTranslator:
         return "\n" + ty.PAGE_MARK + " ".join(self.docname.split()) + "\n"
 
     def inner(self, node: nodes.Element) -> str:
-        return "".join(self.node(child) for child in node.children)
+        """Markup of the children; neighbouring text nodes (MyST gives each soft line break
+        one of its own) become one string literal, one element for Typst instead of several."""
+        out: list[str] = []
+        text: list[str] = []
+        for child in node.children:
+            if isinstance(child, nodes.Text):
+                text.append(str(child))
+                continue
+            if text:
+                out.append(ty.text("".join(text).replace("\n", " ")))
+                text.clear()
+            out.append(self.node(child))
+        if text:
+            out.append(ty.text("".join(text).replace("\n", " ")))
+        return "".join(out)
 
     def anchors(self, node: nodes.Element, skip: str = "") -> str:
         """Invisible anchors for the IDs of ``node`` that links point to."""
@@ -258,7 +275,9 @@ class TypstTranslator:
         head = meta = body = ""
         for child in card.children:
             if isinstance(child, nodes.paragraph) and "qm-need-kopf" in child["classes"]:
+                self._own = frozenset(card["ids"])
                 head += self.inner(child)
+                self._own = frozenset()
             elif isinstance(child, nodes.field_list):
                 meta += self._card_fields(child)
             else:
@@ -325,47 +344,7 @@ class TypstTranslator:
     # -- tables --------------------------------------------------------------------------
 
     def _table(self, node: nodes.Element) -> str:
-        if "need" in node["classes"]:
-            return self._need(node)
-        title = node.next_node(nodes.title)
-        group = node.next_node(nodes.tgroup)
-        if group is None:
-            return ""
-        specs = [c for c in group.children if isinstance(c, nodes.colspec)]
-        if "colwidths-auto" in node["classes"] or not specs:
-            columns = "(" + "auto, " * max(1, int(group.get("cols", 1))) + ")"
-        else:
-            columns = "(" + "".join(f"{max(1, int(s.get('colwidth', 1)))}fr, " for s in specs) + ")"
-        # A table without header row is a layout of label/value pairs (e.g. a profile box): a
-        # grid, so that accessibility tools do not read it as a data table without headers.
-        kind = "table" if any(isinstance(part, nodes.thead) for part in group.children) else "grid"
-        cells: list[str] = []
-        for part in group.children:
-            if isinstance(part, nodes.thead):
-                header = "".join(self._row(row, kind, head=True) for row in part.children)
-                cells.append(f"table.header({header}),")
-            elif isinstance(part, nodes.tbody):
-                cells.extend(self._row(row, kind) for row in part.children)
-        caption = f"#qm-rubric[{self.inner(title)}]\n" if title is not None else ""
-        call = "table" if kind == "table" else "qm-grid"
-        return f"{caption}{self.anchors(node)}#{call}(columns: {columns}, {''.join(cells)})\n"
-
-    def _row(self, row: nodes.Node, kind: str, *, head: bool = False) -> str:
-        assert isinstance(row, nodes.Element)
-        out = []
-        for entry in row.children:
-            assert isinstance(entry, nodes.Element)
-            args = []
-            if entry.get("morecols"):
-                args.append(f"colspan: {int(entry['morecols']) + 1}")
-            if entry.get("morerows"):
-                args.append(f"rowspan: {int(entry['morerows']) + 1}")
-            body = self.anchors(entry) + self.inner(entry)
-            if head:
-                out.append(f"table.cell({', '.join([*args, 'fill: head-fill'])})[#strong[{body}]],")
-            else:
-                out.append(f"{kind}.cell({', '.join(args)})[{body}]," if args else f"[{body}],")
-        return "".join(out)
+        return self._need(node) if "need" in node["classes"] else table_markup(self, node)
 
     # -- inline --------------------------------------------------------------------------
 
@@ -379,6 +358,8 @@ class TypstTranslator:
                 body = f"#qm-id[{body}]"
             elif "qm-pdf-idlink" in node["classes"]:
                 body = f"#qm-id-text[{body}]"
+            if uri[1:] in self._own:
+                return body  # on the website a permalink; on paper a jump to where the reader is
             return f"#link({ty.label(label_name(uri[1:]))})[{body}]"
         if re.match(r"^(https?|mailto):", uri):
             return f"#link({ty.string(uri)})[{body}]"

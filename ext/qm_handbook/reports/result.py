@@ -75,8 +75,10 @@ SITE_BUILDERS = frozenset({"html", "dirhtml"})
 
 def _write_exports(app: Sphinx, exception: Exception | None) -> None:
     # Exports belong to the website only, not to other HTML-based outputs such as the PDFs.
-    if exception is not None or app.builder.name not in SITE_BUILDERS:
-        return
+    from ..compat.preview_mode import is_preview
+
+    if exception is not None or app.builder.name not in SITE_BUILDERS or is_preview(app.config):
+        return  # the live preview leaves them as they are (see compat.preview_mode)
     outdir = Path(app.outdir)
     if still_written(app, EXPORT_DIR) and all(p.is_file() for p in export_paths(outdir)):
         return  # written from the same result before

@@ -211,6 +211,13 @@ def history_summary(history: PageHistory | None) -> str:
     return ", ".join(parts) or "–"
 
 
+def last_changed(app: Sphinx, docname: str) -> str:
+    """The "Zuletzt geändert" entry of a page in the register and in the PDF's control table."""
+    if not page_history(app).available:
+        return "nicht verfügbar"
+    return history_summary(history_of(app, docname))
+
+
 def history_box(index: HistoryIndex, history: PageHistory | None, public: bool) -> nodes.container | None:
     """The history block of one page (None: nothing to show)."""
     box = nodes.container(classes=["qm-verlauf"])

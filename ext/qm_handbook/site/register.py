@@ -25,7 +25,7 @@ from ..model.context import get_context
 from ..model.labels import format_date
 from ..state import state_of
 from .dependencies import note_needs_view
-from .doccontrol import history_of, history_summary, page_controls, page_history
+from .doccontrol import last_changed, page_controls
 
 if TYPE_CHECKING:
     from collections.abc import Set
@@ -98,7 +98,6 @@ def register_table(app: Sphinx, fromdocname: str, prefix: str) -> nodes.Node:
     group += head
     body = nodes.tbody()
     group += body
-    history = page_history(app).available
     for docname in sorted(d for d in controls if d.startswith(prefix)):
         control = controls[docname]
         title = env.titles[docname].astext() if docname in env.titles else docname
@@ -116,7 +115,7 @@ def register_table(app: Sphinx, fromdocname: str, prefix: str) -> nodes.Node:
             _cell(control.approved_by or "–"),
             _cell(format_date(control.approved_on) if control.approved_on else "–"),
             _cell(review + (" (überfällig)" if overdue else ""), classes=["qm-ueberfaellig"] if overdue else []),
-            _cell(history_summary(history_of(app, docname)) if history else "nicht verfügbar"),
+            _cell(last_changed(app, docname)),
         )
     box = nodes.container(classes=["qm-scroll"])
     box += table
