@@ -36,13 +36,20 @@ def build(src: Path, out: Path, **overrides: object) -> tuple[Sphinx, str]:
 
 
 def outputs(outdir: Path) -> dict[str, str]:
-    """Every page and needs.json (random sphinx-needs ids normalised)."""
+    """Every page, needs.json, the exports and calendars (random sphinx-needs ids normalised)."""
     found = {
         str(p.relative_to(outdir)): _RANDOM.sub("SNCB-x", p.read_text(encoding="utf-8"))
         for p in sorted(outdir.rglob("*.html"))
         if not p.relative_to(outdir).parts[0].startswith("_")
     }
     found["needs.json"] = json.dumps(json.loads((outdir / "needs.json").read_text(encoding="utf-8")), sort_keys=True)
+    # the exports and the calendars, which a reusing build leaves as they are
+    for path in [
+        outdir / "metrics.json",
+        *sorted((outdir / "auswertung").glob("*.csv")),
+        *sorted((outdir / "kalender").glob("*.ics")),
+    ]:
+        found[str(path.relative_to(outdir))] = path.read_text(encoding="utf-8")
     return found
 
 
@@ -61,6 +68,7 @@ def assert_like_clean(tmp_path: Path, work: Path) -> None:
     assert warnings == ""
     incremental, clean = outputs(tmp_path / "inc" / "html"), outputs(tmp_path / "clean" / "html")
     assert sorted(incremental) == sorted(clean)
+    assert {"metrics.json", "auswertung/luecken.csv", "kalender/netzwerk.ics"} <= clean.keys()
     assert [name for name in clean if incremental[name] != clean[name]] == []
 
 

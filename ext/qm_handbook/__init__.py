@@ -35,8 +35,8 @@ from .checks.validate import setup_validate
 from .compat.cards import setup_cards
 from .compat.crash import setup_page_notes
 from .compat.discovery import setup_discovery
-from .compat.gcpolicy import setup_gc_policy
 from .compat.incremental import setup_incremental
+from .compat.pickling import setup_pickling
 from .compat.preview_mode import setup_preview_mode
 from .compat.reuse import setup_reuse
 from .compat.search import setup_search
@@ -124,7 +124,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_register(app)
     setup_incremental(app)
     setup_reuse(app)
-    setup_gc_policy(app)
+    setup_pickling(app)
     setup_page_notes(app)
     setup_publish(app)
     setup_preview_mode(app)

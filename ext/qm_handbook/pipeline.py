@@ -19,7 +19,7 @@ installed before the first warning.
 constant                      value  why
 ============================  =====  ==================================================
 ``PAUSE_GC``                      0  first: the garbage collector pauses before the
-                                     environment is loaded (:mod:`.compat.gcpolicy`)
+                                     environment is loaded (:mod:`.compat.pickling`)
 ``INSTALL_WARNING_FILTERS``       1  before anything can warn: German texts and the
                                      duplicate-ID capture must see every warning
 ``SWITCH_SPEEDUPS``               1  before anything runs sphinx-needs code: turns the
@@ -59,8 +59,6 @@ Other events:
                                      dropped before anything can compute it anew
 ``RESUME_GC``                   999  ``builder-inited``: last; the environment is loaded,
                                      the garbage collector runs again
-``FREEZE_GC``                   900  ``env-updated``: reading is over; what it left is
-                                     kept out of the collector's reach
 ``REUSE_KEY``                   600  ``env-updated``: after sphinx-needs (500) has merged
                                      the needs read in parallel; computes the key of
                                      :mod:`.compat.reuse` before the environment is saved
@@ -121,7 +119,6 @@ RESUME_GC = 999
 # env-updated
 NEW_WRITE_PHASE = 1
 REUSE_KEY = 600
-FREEZE_GC = 900
 
 # doctree-read
 AFTER_SPHINX_COLLECTORS = 600

@@ -20,6 +20,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,28 @@ def leaves_project(srcdir: Path, path: Path) -> bool:
     return not target.is_relative_to(srcdir.resolve())
 
 
+class _Inside:
+    """Quick test for the usual page: a regular file in a folder that lies in the project."""
+
+    def __init__(self, srcdir: Path) -> None:
+        self.root = srcdir.resolve()
+        self.folders: dict[Path, bool] = {}
+
+    def plain_file(self, path: Path) -> os.stat_result | None:
+        """The file's status if it is a regular file (no link) in a project folder, else None."""
+        try:
+            info = os.lstat(path)
+        except OSError:
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        folder = path.parent
+        inside = self.folders.get(folder)
+        if inside is None:
+            inside = self.folders[folder] = folder.resolve().is_relative_to(self.root)
+        return info if inside else None
+
+
 def unpublishable(path: Path) -> Problem | None:
     """A page that cannot be read at all: a link into nothing, or not a regular file."""
     try:
@@ -167,26 +190,30 @@ def scan(
     old = _load(cache, version) if cache is not None and reuse else {}
     new: dict[str, Any] = {}
     result = ScanResult(problems=[], skipped=[])
+    inside = _Inside(srcdir)
     for rel in files:
         path = srcdir / rel
-        if leaves_project(srcdir, path):
-            continue
-        refused = unpublishable(path)
-        if refused is not None:
-            result.problems.append(refused)
-            result.skipped.append(rel)
-            continue
-        stat = path.stat()
+        info = inside.plain_file(path)
+        if info is None:
+            # A link or something else than a file, or in a linked folder: the careful way.
+            if leaves_project(srcdir, path):
+                continue
+            refused = unpublishable(path)
+            if refused is not None:
+                result.problems.append(refused)
+                result.skipped.append(rel)
+                continue
+            info = path.stat()
         needed = rel.endswith(".md") and required(rel.rsplit(".", 1)[0])
         entry = old.get(rel)
         if entry is None or (entry["size"], entry["mtime_ns"], entry["required"]) != (
-            stat.st_size,
-            stat.st_mtime_ns,
+            info.st_size,
+            info.st_mtime_ns,
             needed,
         ):
             with processing(path):
                 readable, found = check_page(path, rel, required=needed)
-            entry = _entry(stat, needed, readable, found)
+            entry = _entry(info, needed, readable, found)
         else:
             found = [Problem(file=path, **p) for p in entry["problems"]]
             result.reused += 1

@@ -142,13 +142,13 @@ def run_build(sphinx_args: Sequence[str]) -> int:
     sys.stderr.flush()
     pid = os.fork()
     if pid == 0:  # the child: build, then leave without running the parent's clean-up
+        from .guard import exit_now
+
         code = 2
         try:
             code = build_once(sphinx_args)
         finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(code)
+            exit_now(code)
     _pid, status = os.waitpid(pid, 0)
     return os.waitstatus_to_exitcode(status)
 
@@ -208,4 +208,9 @@ if __name__ == "__main__":
     from qm_handbook.commands.guard import run_guarded
     from qm_handbook.commands.preview import main as preview_main
 
-    sys.exit(run_guarded(lambda: preview_main(sys.argv[1:])))
+    code = run_guarded(lambda: preview_main(sys.argv[1:]))
+    if sys.argv[1:2] == ["--bau"]:
+        from qm_handbook.commands.guard import exit_now
+
+        exit_now(code)  # one build in a new process: no slow tear-down of the environment
+    sys.exit(code)

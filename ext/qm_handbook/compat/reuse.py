@@ -45,8 +45,8 @@ from .. import pipeline
 from ..model.context import get_context, handbook_context
 from ..site.dependencies import needs_view_scopes
 from ..state import get_state
-from .gcpolicy import paused
 from .listeners import replace_listener
+from .pickling import paused
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

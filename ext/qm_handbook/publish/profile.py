@@ -56,8 +56,8 @@ MARKER_CLASS = "qm-intern"
 
 
 def is_public(config: Config) -> bool:
-    """True in the public profile."""
-    return get_config(config).profil == PUBLIC_PROFILE
+    """True in the public profile (asked once per item: reads the one setting directly)."""
+    return bool(config.handbook_profil == PUBLIC_PROFILE)
 
 
 def _public_site(app: Sphinx) -> bool:

@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import pipeline
+from ..compat.reuse import note_written, still_written
 from ..model.context import handbook_context
 from ..model.needs import resolved_needs
 from ..site.doccontrol import page_controls
 from ..state import get_state
 from .coverage import compute_coverage
 from .coverage_model import CoverageResult, PageInfo
-from .exports import write_exports
+from .exports import EXPORT_DIR, export_paths, write_exports
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -78,7 +79,11 @@ def _write_exports(app: Sphinx, exception: Exception | None) -> None:
 
     if exception is not None or app.builder.name not in SITE_BUILDERS or is_preview(app.config):
         return  # the live preview leaves them as they are (see compat.preview_mode)
-    write_exports(get_result(app), Path(app.outdir))
+    outdir = Path(app.outdir)
+    if still_written(app, EXPORT_DIR) and all(p.is_file() for p in export_paths(outdir)):
+        return  # written from the same result before
+    write_exports(get_result(app), outdir)
+    note_written(app, EXPORT_DIR)
 
 
 def setup_result(app: Sphinx) -> None:
