@@ -245,6 +245,7 @@ def _views_of_changed_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
         for page, scope in needs_view_scopes(env).items()
         if scope is None or None in owners or not scope.isdisjoint(owners)
     }
+    get_state(app).view_only |= pages
     return sorted(pages & env.found_docs)
 
 
