@@ -6,7 +6,8 @@ the same as before: a status change in one institution changes its row in the
 matrix, but not the list of meetings or the good-practice examples of another area.
 
 For a page that is to be written **only** because of its views, and whose views are
-all handbook reports or learning-network views, this module computes the output of
+all handbook reports (with the institution cards), learning-network views or lists of
+statements to re-check, this module computes the output of
 those views (the same render functions the page uses) before the pages are written,
 and compares a digest of it with the digest stored when the page was last written. If
 they are equal and the page's file is there, the page is not written again.
@@ -16,8 +17,7 @@ A page is always written when:
 - it shows a changed need itself (cards, links, roles);
 - the builder finds it outdated (templates, settings);
 - its table of contents lists a page that was read again;
-- it has other views (sphinx-needs tables, the institution cards, the registers, the
-  statements to re-check);
+- it has other views (sphinx-needs tables, the document registers);
 - no digest is stored for it.
 
 The digests live in the doctree folder (:data:`DIGEST_FILE`, per builder). The file
@@ -49,6 +49,7 @@ SITE_BUILDERS = frozenset({"html", "dirhtml"})
 
 def _render(app: Sphinx, page: str, calls: list[tuple[str, str, Any]]) -> str:
     """Digest of the output of the views of ``page``, as the page renders them."""
+    from ..checks.suspect import render_zu_pruefen
     from ..learning.directives import VIEWS as LEARNING_VIEWS
     from ..learning.directives import get_learning
     from ..reports.directives import render
@@ -58,7 +59,9 @@ def _render(app: Sphinx, page: str, calls: list[tuple[str, str, Any]]) -> str:
     digest = hashlib.blake2b(digest_size=16)
     reports = learning = 0
     for kind, view, options in calls:
-        if kind == "report":
+        if kind == "suspect":
+            made = [render_zu_pruefen(app, page, options["code"])]
+        elif kind == "report":
             node = qm_report("", view=view, options=options)
             made = render(app, node, page, get_result(app), f"qm-diagramm-{reports}")
             reports += 1
