@@ -141,6 +141,8 @@ class BuildState:
     view_only: set[str] = field(default_factory=set)
     #: pages to write again because they show a changed need itself (cards, links, roles)
     direct: set[str] = field(default_factory=set)
+    #: pages other ``env-get-updated`` handlers ask to write again (never left out)
+    forced: set[str] = field(default_factory=set)
     write: WritePhase = field(default_factory=WritePhase)
 
     def __reduce__(self) -> tuple[Any, ...]:

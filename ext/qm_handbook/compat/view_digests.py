@@ -13,10 +13,13 @@ and compares a digest of it with the digest stored when the page was last writte
 they are equal and the page's file is there, the page is not written again.
 
 A page is always written when:
-- its source was read again;
+- its source was read again, or another ``env-get-updated`` handler asks for it (the
+  document registers, the preview's catch-up, pages that came or went);
 - it shows a changed need itself (cards, links, roles);
 - the builder finds it outdated (templates, settings);
-- its table of contents lists a page that was read again;
+- its table of contents lists a page that was read again (Sphinx adds every page whose
+  table of contents lists a page to write; those listing only pages not read again,
+  whose titles cannot have changed, are left out too);
 - it has other views (sphinx-needs tables, the document registers);
 - no digest is stored for it.
 
@@ -38,6 +41,7 @@ from docutils import nodes
 from sphinx.builders.html import StandaloneHTMLBuilder
 
 from ..state import get_state
+from .listeners import replace_listener
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -94,12 +98,15 @@ def unchanged_pages(app: Sphinx, docnames: Set[str], stored: dict[str, str]) -> 
     state = get_state(app)
     records = state.records
     builder = app.builder
-    candidates = (state.view_only & docnames) - state.direct - state.read_now
-    if candidates:
-        candidates -= set(builder.get_outdated_docs())
-        env = app.env
-        candidates -= {toc for read in state.read_now for toc in env.files_to_rebuild.get(read, ())}
-    skip: set[str] = set()
+    env = app.env
+    outdated = set(builder.get_outdated_docs())
+    # Sphinx adds the pages whose table of contents lists a page to write: needed only for
+    # pages read again (only then can a title in that table have changed).
+    tocs = {toc for read in state.read_now for toc in env.files_to_rebuild.get(read, ())}
+    candidates = (state.view_only & docnames) - state.direct - state.forced - state.read_now - outdated - tocs
+    # Pages there for no other reason than a table of contents of a page not read again.
+    toc_only = docnames - state.read_now - state.view_only - state.direct - state.forced - outdated - tocs
+    skip: set[str] = set(toc_only)
     fresh: dict[str, str] = {}
     for page in sorted(candidates):
         calls = records.view_calls.get(page)
@@ -115,6 +122,31 @@ def unchanged_pages(app: Sphinx, docnames: Set[str], stored: dict[str, str]) -> 
     return skip
 
 
+def _record_forced_pages(app: Sphinx) -> None:
+    """Record which pages every other ``env-get-updated`` handler asks to write again.
+
+    The view rule's own pages (:mod:`.incremental`, :mod:`.reuse`) are candidates for
+    leaving out; what any other handler asks for (the document registers, the preview's
+    catch-up, pages that came or went) is always written.
+    """
+    from .incremental import NeedDisplayCollector
+    from .reuse import views_of_changed_pages
+
+    def record(handler: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapped(app: Sphinx, env: Any) -> list[str]:
+            found = list(handler(app, env) or ())
+            get_state(app).forced.update(found)
+            return found
+
+        return wrapped
+
+    for listener in list(app.events.listeners.get("env-get-updated", [])):
+        handler = listener.handler
+        ours = handler is views_of_changed_pages or isinstance(getattr(handler, "__self__", None), NeedDisplayCollector)
+        if not ours:
+            replace_listener(app, "env-get-updated", handler, record)
+
+
 def _wrap_writing(app: Sphinx) -> None:
     builder = app.builder
     if builder.name not in SITE_BUILDERS or not getattr(app.config, "handbook_speedups", True):
@@ -123,6 +155,8 @@ def _wrap_writing(app: Sphinx) -> None:
     path = Path(app.doctreedir) / DIGEST_FILE.format(builder=builder.name)
     outdir = str(Path(app.outdir).resolve())
     stored: dict[str, str] = {}
+
+    _record_forced_pages(app)
 
     def write_documents(docnames: Set[str]) -> None:
         stored.update(_load(path, outdir))
