@@ -130,7 +130,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_page_notes(app)
     setup_publish(app)
     setup_preview_mode(app)
-    return {"version": __version__, "env_version": 6, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "env_version": 7, "parallel_read_safe": True, "parallel_write_safe": True}
 
 
 def _add_static_path(app: Sphinx, config: Config) -> None:
