@@ -42,6 +42,7 @@ from .compat.reuse import setup_reuse
 from .compat.search import setup_search
 from .compat.speedups import setup_speedups
 from .compat.theme_texts import setup_theme_texts
+from .compat.view_digests import setup_view_digests
 from .learning.directives import setup_learning
 from .model import config as handbook_config
 from .model.context import handbook_context
@@ -124,11 +125,12 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_register(app)
     setup_incremental(app)
     setup_reuse(app)
+    setup_view_digests(app)
     setup_pickling(app)
     setup_page_notes(app)
     setup_publish(app)
     setup_preview_mode(app)
-    return {"version": __version__, "env_version": 5, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "env_version": 7, "parallel_read_safe": True, "parallel_write_safe": True}
 
 
 def _add_static_path(app: Sphinx, config: Config) -> None:

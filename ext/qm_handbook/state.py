@@ -83,6 +83,10 @@ class DocRecords:
     need_fingerprints: dict[str, NeedPrint] | None = None
     #: page → digest of what resolving, checking and the result read of it (:mod:`.compat.reuse`)
     page_digests: dict[str, str] | None = None
+    #: page → its report and learning views in order: (kind, view, options), see :mod:`.compat.view_digests`
+    view_calls: dict[str, list[tuple[str, str, Any]]] = field(default_factory=dict)
+    #: pages with views whose output is not digested (always written again when needs change)
+    opaque_views: set[str] = field(default_factory=set)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -131,6 +135,14 @@ class BuildState:
     security: SecurityPolicy | None = None
     #: pages read in this build (for the incremental-build fingerprints)
     reread: set[str] = field(default_factory=set)
+    #: pages read in this build (kept for the write phase)
+    read_now: set[str] = field(default_factory=set)
+    #: pages to write again only because their views show changed data (:mod:`.compat.view_digests`)
+    view_only: set[str] = field(default_factory=set)
+    #: pages to write again because they show a changed need itself (cards, links, roles)
+    direct: set[str] = field(default_factory=set)
+    #: pages other ``env-get-updated`` handlers ask to write again (never left out)
+    forced: set[str] = field(default_factory=set)
     write: WritePhase = field(default_factory=WritePhase)
 
     def __reduce__(self) -> tuple[Any, ...]:

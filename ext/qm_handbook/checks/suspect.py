@@ -43,7 +43,7 @@ class ZuPruefenDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         ctx = get_context(self.env)
         inst = None if "alle" in self.options else ctx.institution_of(self.env.docname)
-        note_needs_view(self.env)
+        note_needs_view(self.env, call=("suspect", "", {"code": inst.code if inst else ""}))
         node = qm_zu_pruefen(code=inst.code if inst else "")
         self.set_source_info(node)
         return [node]
@@ -60,23 +60,27 @@ def _entry(app: Sphinx, fromdocname: str, item: Suspect) -> nodes.list_item:
 
 def process_zu_pruefen(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
     """Fill every placeholder with the statements found by the checks."""
-    suspects = suspects_of(app)
     for node in list(doctree.findall(qm_zu_pruefen)):
-        code = node["code"]
-        groups = {code: suspects.get(code, [])} if code else suspects
-        box = nodes.container(classes=["qm-zu-pruefen"])
-        if not any(groups.values()):
-            box += nodes.paragraph(text="Keine Umsetzung ist zu prüfen: alle sind gegen die aktuelle Fassung ihrer "
-                                   "Anforderung bestätigt.")  # fmt: skip
-        for group_code, items in sorted(groups.items()):
-            if not items:
-                continue
-            if not code:
-                box += nodes.rubric(text=f"{group_code}: {len(items)} zu prüfen")
-            bullets = nodes.bullet_list()
-            bullets.extend(_entry(app, fromdocname, item) for item in items)
-            box += bullets
-        node.replace_self(box)
+        node.replace_self(render_zu_pruefen(app, fromdocname, node["code"]))
+
+
+def render_zu_pruefen(app: Sphinx, fromdocname: str, code: str) -> nodes.container:
+    """The list of statements to re-check of one institution (``code``) or of all (``""``)."""
+    suspects = suspects_of(app)
+    groups = {code: suspects.get(code, [])} if code else suspects
+    box = nodes.container(classes=["qm-zu-pruefen"])
+    if not any(groups.values()):
+        box += nodes.paragraph(text="Keine Umsetzung ist zu prüfen: alle sind gegen die aktuelle Fassung ihrer "
+                               "Anforderung bestätigt.")  # fmt: skip
+    for group_code, items in sorted(groups.items()):
+        if not items:
+            continue
+        if not code:
+            box += nodes.rubric(text=f"{group_code}: {len(items)} zu prüfen")
+        bullets = nodes.bullet_list()
+        bullets.extend(_entry(app, fromdocname, item) for item in items)
+        box += bullets
+    return box
 
 
 class WarncodesDirective(SphinxDirective):

@@ -158,6 +158,7 @@ class NeedDisplayCollector(EnvironmentCollector):
         needs: dict[str, Any] = getattr(env, "_needs_all_needs", {})
         reread = state.reread
         state.reread = set()
+        state.read_now = set(reread)
         if previous is None:
             # First build with this environment: everything is written anyway.
             records.need_fingerprints = _all_prints(needs)
@@ -181,6 +182,9 @@ class NeedDisplayCollector(EnvironmentCollector):
 
         refs = records.need_role_refs
         pages = pages_to_rewrite(old, new, docname_of, incoming, refs, needs_view_scopes(env), owner_of)
+        # Which of them show a changed need itself, and which only through their views.
+        state.direct |= pages_to_rewrite(old, new, docname_of, incoming, refs, {}, owner_of)
+        state.view_only |= pages - state.direct
         for need_id in old.keys() - new.keys():
             del previous[need_id]
         previous.update(new)

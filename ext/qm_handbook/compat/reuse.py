@@ -229,7 +229,7 @@ def _after_reading(app: Sphinx, env: BuildEnvironment) -> None:
 _CHANGED: dict[int, set[str]] = {}
 
 
-def _views_of_changed_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
+def views_of_changed_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Pages with views over a changed page's institution (its title or control data).
 
     Changed needs are followed by :mod:`.incremental`; a changed title or page metadata
@@ -245,6 +245,7 @@ def _views_of_changed_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
         for page, scope in needs_view_scopes(env).items()
         if scope is None or None in owners or not scope.isdisjoint(owners)
     }
+    get_state(app).view_only |= pages
     return sorted(pages & env.found_docs)
 
 
@@ -395,7 +396,7 @@ def setup_reuse(app: Sphinx) -> None:
     from sphinx_needs.schema.process import process_schemas
 
     app.connect("env-updated", _after_reading, priority=pipeline.REUSE_KEY)
-    app.connect("env-get-updated", _views_of_changed_pages)
+    app.connect("env-get-updated", views_of_changed_pages)
     app.connect("write-started", _take, priority=pipeline.REUSE_TAKE)
     app.connect("write-started", _keep, priority=pipeline.REUSE_KEEP)
     app.connect("build-finished", _store, priority=pipeline.REUSE_STORE)

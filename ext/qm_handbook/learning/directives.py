@@ -80,9 +80,10 @@ class LearningDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         options = self.parse_options()
-        note_needs_view(self.env)
         if options is None:
+            note_needs_view(self.env)
             return []
+        note_needs_view(self.env, call=("learning", self.view, options))
         node = qm_learning("", view=self.view, options=options)
         self.set_source_info(node)
         return [node]

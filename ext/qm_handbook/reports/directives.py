@@ -62,9 +62,10 @@ class ReportDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         options = self.parse_options()
-        note_needs_view(self.env, institutions=options.get("einrichtung") if options else None)
         if options is None:
+            note_needs_view(self.env)
             return []
+        note_needs_view(self.env, institutions=options.get("einrichtung"), call=("report", self.view, options))
         node = qm_report("", view=self.view, options=options)
         self.set_source_info(node)
         return [node]

@@ -14,7 +14,7 @@ the network change (:func:`needs_view_scopes`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sphinx.environment.collectors import EnvironmentCollector
 
@@ -29,15 +29,26 @@ if TYPE_CHECKING:
 
 
 def note_needs_view(
-    env: BuildEnvironment, docname: str | None = None, *, institutions: Iterable[str] | None = None
+    env: BuildEnvironment,
+    docname: str | None = None,
+    *,
+    institutions: Iterable[str] | None = None,
+    call: tuple[str, str, Any] | None = None,
 ) -> None:
     """Record that ``docname`` (default: the page being read) shows cross-page need data.
 
     :param institutions: codes of the only institutions the view shows (default: all)
+    :param call: ``(kind, view, options)`` of a handbook view whose output
+        :mod:`..compat.view_digests` can compute on its own; without it the page is
+        written again whenever needs in scope change
     """
     page = docname or env.docname
     records = state_of(env).records
     records.needs_views.add(page)
+    if call is None:
+        records.opaque_views.add(page)
+    else:
+        records.view_calls.setdefault(page, []).append(call)
     codes = frozenset(institutions or ())
     scopes = records.needs_view_scopes
     if not codes:
@@ -66,6 +77,8 @@ class NeedsViewCollector(EnvironmentCollector):
         records = state_of(env).records
         records.needs_views.discard(docname)
         records.needs_view_scopes.pop(docname, None)
+        records.view_calls.pop(docname, None)
+        records.opaque_views.discard(docname)
 
     def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment) -> None:
         mine: DocRecords = state_of(env).records
@@ -74,6 +87,8 @@ class NeedsViewCollector(EnvironmentCollector):
         mine.needs_view_scopes.update(
             {page: scope for page, scope in theirs.needs_view_scopes.items() if page in docnames}
         )
+        mine.view_calls.update({page: calls for page, calls in theirs.view_calls.items() if page in docnames})
+        mine.opaque_views.update(theirs.opaque_views & set(docnames))
 
     def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
         pass  # the directives record their pages while the page is read

@@ -23,7 +23,7 @@ from sphinx.util.docutils import SphinxDirective
 from ..model.context import get_context
 from ..model.labels import css_token, format_date
 from ..pdf import download_link
-from ..reports.placeholder import card_placeholder
+from ..reports.placeholder import card_placeholder, qm_report
 from .dependencies import note_needs_view
 
 if TYPE_CHECKING:
@@ -143,7 +143,6 @@ class EinrichtungenDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         ctx = get_context(self.env)
-        note_needs_view(self.env)  # the cards show readiness and gaps from all needs
         for path in ctx.data_files():
             self.env.note_dependency(str(path))
         result: list[nodes.Node] = []
@@ -175,6 +174,9 @@ class EinrichtungenDirective(SphinxDirective):
             result.append(cards)
         if not ctx.institutions:
             result.append(nodes.paragraph(text="Es sind noch keine Einrichtungen angelegt."))
+        # The cards show readiness and gaps from all needs: one recorded view per card.
+        for placeholder in (n for item in result for n in item.findall(qm_report)):
+            note_needs_view(self.env, call=("report", placeholder["view"], placeholder["options"]))
         return result
 
     def _card(self, inst: Institution) -> nodes.container:

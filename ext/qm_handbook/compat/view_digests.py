@@ -1,0 +1,181 @@
+"""Report pages are written again only when what their views show has changed.
+
+After a need changes, :mod:`.incremental` marks every page whose views show needs of
+the changed need's institution, or of the whole network. Most of those pages show
+the same as before: a status change in one institution changes its row in the
+matrix, but not the list of meetings or the good-practice examples of another area.
+
+For a page that is to be written **only** because of its views, and whose views are
+all handbook reports (with the institution cards), learning-network views or lists of
+statements to re-check, this module computes the output of
+those views (the same render functions the page uses) before the pages are written,
+and compares a digest of it with the digest stored when the page was last written. If
+they are equal and the page's file is there, the page is not written again.
+
+A page is always written when:
+- its source was read again, or another ``env-get-updated`` handler asks for it (the
+  document registers, the preview's catch-up, pages that came or went);
+- it shows a changed need itself (cards, links, roles);
+- the builder finds it outdated (templates, settings);
+- its table of contents lists a page that was read again (Sphinx adds every page whose
+  table of contents lists a page to write; those listing only pages not read again,
+  whose titles cannot have changed, are left out too);
+- it has other views (sphinx-needs tables, the document registers);
+- no digest is stored for it.
+
+The digests live in the doctree folder (:data:`DIGEST_FILE`, per builder). The file
+is removed when writing starts and saved only after a build without an error, so a
+build that breaks off can never leave a digest that does not match the page on disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from collections.abc import Callable, Set
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.builders.html import StandaloneHTMLBuilder
+
+from ..state import get_state
+from .listeners import replace_listener
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+#: In the doctree folder: output folder and page → digest of its views' output.
+DIGEST_FILE = "qm-ansichten-{builder}.json"
+SITE_BUILDERS = frozenset({"html", "dirhtml"})
+
+
+def _render(app: Sphinx, page: str, calls: list[tuple[str, str, Any]]) -> str:
+    """Digest of the output of the views of ``page``, as the page renders them."""
+    from ..checks.suspect import render_zu_pruefen
+    from ..learning.directives import VIEWS as LEARNING_VIEWS
+    from ..learning.directives import get_learning
+    from ..reports.directives import render
+    from ..reports.placeholder import qm_report
+    from ..reports.result import get_result
+
+    digest = hashlib.blake2b(digest_size=16)
+    reports = learning = 0
+    for kind, view, options in calls:
+        if kind == "suspect":
+            made = [render_zu_pruefen(app, page, options["code"])]
+        elif kind == "report":
+            node = qm_report("", view=view, options=options)
+            made = render(app, node, page, get_result(app), f"qm-diagramm-{reports}")
+            reports += 1
+        else:
+            opts = {**options, "chart_id": f"qm-lernzyklus-{learning}"}
+            made = LEARNING_VIEWS[view](app, page, get_learning(app), opts)
+            learning += 1
+        for made_node in made:
+            text = made_node.pformat() if isinstance(made_node, nodes.Node) else repr(made_node)
+            digest.update(text.encode("utf-8"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def _load(path: Path, outdir: str) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("outdir") != outdir or not isinstance(data.get("pages"), dict):
+        return {}
+    return {str(k): str(v) for k, v in data["pages"].items()}
+
+
+def unchanged_pages(app: Sphinx, docnames: Set[str], stored: dict[str, str]) -> set[str]:
+    """Pages of ``docnames`` whose views show the same as when they were last written.
+
+    Updates ``stored`` to the digests of the pages as they will be after this build.
+    """
+    state = get_state(app)
+    records = state.records
+    builder = app.builder
+    env = app.env
+    outdated = set(builder.get_outdated_docs())
+    # Sphinx adds the pages whose table of contents lists a page to write: needed only for
+    # pages read again (only then can a title in that table have changed).
+    tocs = {toc for read in state.read_now for toc in env.files_to_rebuild.get(read, ())}
+    candidates = (state.view_only & docnames) - state.direct - state.forced - state.read_now - outdated - tocs
+    # Pages there for no other reason than a table of contents of a page not read again.
+    toc_only = docnames - state.read_now - state.view_only - state.direct - state.forced - outdated - tocs
+    skip: set[str] = set(toc_only)
+    fresh: dict[str, str] = {}
+    for page in sorted(candidates):
+        calls = records.view_calls.get(page)
+        if not calls or page in records.opaque_views:
+            continue
+        fresh[page] = _render(app, page, calls)
+        written = isinstance(builder, StandaloneHTMLBuilder) and Path(builder.get_outfilename(page)).is_file()
+        if stored.get(page) == fresh[page] and written:
+            skip.add(page)
+    for page in docnames - skip:
+        stored.pop(page, None)
+    stored.update(fresh)
+    return skip
+
+
+def _record_forced_pages(app: Sphinx) -> None:
+    """Record which pages every other ``env-get-updated`` handler asks to write again.
+
+    The view rule's own pages (:mod:`.incremental`, :mod:`.reuse`) are candidates for
+    leaving out; what any other handler asks for (the document registers, the preview's
+    catch-up, pages that came or went) is always written.
+    """
+    from .incremental import NeedDisplayCollector
+    from .reuse import views_of_changed_pages
+
+    def record(handler: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapped(app: Sphinx, env: Any) -> list[str]:
+            found = list(handler(app, env) or ())
+            get_state(app).forced.update(found)
+            return found
+
+        return wrapped
+
+    for listener in list(app.events.listeners.get("env-get-updated", [])):
+        handler = listener.handler
+        ours = handler is views_of_changed_pages or isinstance(getattr(handler, "__self__", None), NeedDisplayCollector)
+        if not ours:
+            replace_listener(app, "env-get-updated", handler, record)
+
+
+def _wrap_writing(app: Sphinx) -> None:
+    builder = app.builder
+    if builder.name not in SITE_BUILDERS or not getattr(app.config, "handbook_speedups", True):
+        return
+    original: Callable[[Set[str]], None] = builder.write_documents
+    path = Path(app.doctreedir) / DIGEST_FILE.format(builder=builder.name)
+    outdir = str(Path(app.outdir).resolve())
+    stored: dict[str, str] = {}
+
+    _record_forced_pages(app)
+
+    def write_documents(docnames: Set[str]) -> None:
+        stored.update(_load(path, outdir))
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+        skip = unchanged_pages(app, set(docnames), stored)
+        rest = set(docnames) - skip
+        if rest:
+            original(rest)
+
+    def save(app: Sphinx, exception: Exception | None) -> None:
+        if exception is None:
+            with contextlib.suppress(OSError):
+                path.write_text(json.dumps({"outdir": outdir, "pages": stored}, sort_keys=True), encoding="utf-8")
+
+    builder.write_documents = write_documents  # type: ignore[method-assign]
+    app.connect("build-finished", save)
+
+
+def setup_view_digests(app: Sphinx) -> None:
+    """Filter the pages to write once the builder exists."""
+    app.connect("builder-inited", _wrap_writing)

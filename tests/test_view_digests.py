@@ -1,0 +1,65 @@
+"""Report pages are written again only when their views show something new (``compat/view_digests.py``).
+
+Each case builds a copy of the incremental test root, makes a first change (which stores
+the digests of the report pages written), then a second one, and checks which pages the
+second build wrote, and that every page equals a clean build of the changed sources.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from test_incremental import ROOT, build, edit, pages
+
+PROOFS = "institutions/alpha/nachweise.md"
+STATEMENTS = "institutions/alpha/umsetzung.md"
+OWNER = ":verantwortlich: {}\n:erhoben_am: 2025-03-01\n:gueltig_bis"
+#: the report pages whose views show proofs and statements of institution alpha
+REPORTS = {"institutions/alpha/stand", "katalog/_generiert/mini-1.0/d1", "katalog/_generiert/mini-1.0/e1"}
+
+#: second change → the report pages it changes (the others are not written again)
+CASES = {
+    # a field no report shows: the report pages stay as they are
+    "owner": ((PROOFS, OWNER.format("QMB"), OWNER.format("Team")), set()),
+    # the status of a statement on requirement E1.2: the dashboard, the gaps and the
+    # comparison on the catalog page of area E1 change; area D1's page does not
+    "status": (
+        (STATEMENTS, ":status: teilweise", ":status: umgesetzt"),
+        {"institutions/alpha/stand", "katalog/_generiert/mini-1.0/e1"},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_report_pages_written_only_when_their_views_change(tmp_path: Path, case: str) -> None:
+    work = tmp_path / "src"
+    shutil.copytree(ROOT, work)
+    build(work, tmp_path / "inc")
+    edit(work / PROOFS, OWNER.format("Leitung"), OWNER.format("QMB"))
+    _app, first = build(work, tmp_path / "inc")
+    assert first >= REPORTS  # no digests yet: written, and their digests stored
+    (page, old, new), expected = CASES[case]
+    edit(work / page, old, new)
+    _app, second = build(work, tmp_path / "inc")
+    assert REPORTS & second == expected
+    clean_src = tmp_path / "clean-src"
+    shutil.copytree(work, clean_src)
+    build(clean_src, tmp_path / "clean")
+    incremental, clean = pages(tmp_path / "inc" / "html"), pages(tmp_path / "clean" / "html")
+    assert [name for name in clean if incremental[name] != clean[name]] == []
+
+
+def test_digests_only_after_a_complete_build(tmp_path: Path) -> None:
+    """A build that breaks off leaves no digests: the next one writes every report page."""
+    work = tmp_path / "src"
+    shutil.copytree(ROOT, work)
+    build(work, tmp_path / "inc")
+    edit(work / PROOFS, OWNER.format("Leitung"), OWNER.format("QMB"))
+    build(work, tmp_path / "inc")
+    stored = next((tmp_path / "inc" / "doctrees").glob("qm-ansichten-*.json"))
+    stored.unlink()  # as a build that stopped half-way leaves it
+    edit(work / PROOFS, OWNER.format("QMB"), OWNER.format("Team"))
+    _app, written = build(work, tmp_path / "inc")
+    assert written >= REPORTS
