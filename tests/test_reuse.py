@@ -149,3 +149,14 @@ def test_build_with_warning_stores_nothing(tmp_path: Path) -> None:
     reuse = current(app)
     assert reuse is not None and reuse.used
     assert_like_clean(tmp_path, work)
+
+
+def test_new_duplicate_id_is_reported(tmp_path: Path) -> None:
+    """A need with a taken ID on a page without needs: sphinx-needs drops it, the checks report it."""
+    work = first_build(tmp_path)
+    text = "```{nachweis} Kopie\n:id: A1_NW_LEITBILD\n:belegt: A1_MINI_E1_1\n```\n"
+    change(work / "tabelle.md", "Alle Nachweise:", text + "\nAlle Nachweise:")
+    app, warnings = build(work, tmp_path / "inc")
+    reuse = current(app)
+    assert reuse is not None and not reuse.used
+    assert "A1_NW_LEITBILD" in warnings and "qm.duplicate_id" in warnings

@@ -7,11 +7,16 @@ second build wrote, and that every page equals a clean build of the changed sour
 
 from __future__ import annotations
 
+import json
 import shutil
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from sphinx.util.docutils import docutils_namespace
 from test_incremental import ROOT, build, edit, pages
+
+from conftest import html_app
 
 PROOFS = "institutions/alpha/nachweise.md"
 STATEMENTS = "institutions/alpha/umsetzung.md"
@@ -49,6 +54,31 @@ def test_report_pages_written_only_when_their_views_change(tmp_path: Path, case:
     build(clean_src, tmp_path / "clean")
     incremental, clean = pages(tmp_path / "inc" / "html"), pages(tmp_path / "clean" / "html")
     assert [name for name in clean if incremental[name] != clean[name]] == []
+    # The pages left out keep their place in the search index.
+    assert indexed(tmp_path / "inc" / "html") == indexed(tmp_path / "clean" / "html")
+
+
+def indexed(outdir: Path) -> list[str]:
+    """The pages in the search index."""
+    text = (outdir / "searchindex.js").read_text(encoding="utf-8")
+    data = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    return sorted(data["docnames"])
+
+
+def test_write_everything_when_asked(tmp_path: Path) -> None:
+    """``-a`` (and named files) write what was asked, also with stored digests."""
+    work = tmp_path / "src"
+    shutil.copytree(ROOT, work)
+    build(work, tmp_path / "inc")
+    edit(work / PROOFS, OWNER.format("Leitung"), OWNER.format("QMB"))
+    _app, every = build(work, tmp_path / "inc")
+    with docutils_namespace():
+        app = html_app(work, tmp_path / "inc", StringIO())
+        written: set[str] = set()
+        app.connect("html-page-context", lambda app, pagename, *args: written.add(pagename))
+        app.build(force_all=True)
+    assert written >= every | REPORTS
+    assert indexed(tmp_path / "inc" / "html") == sorted(app.env.found_docs)
 
 
 def test_digests_only_after_a_complete_build(tmp_path: Path) -> None:

@@ -60,8 +60,8 @@ Other events:
 ``RESUME_GC``                   999  ``builder-inited``: last; the environment is loaded,
                                      the garbage collector runs again
 ``REUSE_KEY``                   600  ``env-updated``: after sphinx-needs (500) has merged
-                                     the needs read in parallel; computes the key of
-                                     :mod:`.compat.reuse` before the environment is saved
+                                     the needs read in parallel; digests the pages read
+                                     for :mod:`.compat.reuse` before the environment is saved
 ``AFTER_SPHINX_COLLECTORS``     600  ``doctree-read``: after Sphinx's collectors (500)
                                      have stored the page metadata
 ``AFTER_NEEDS_RESOLVED``        600  ``write-started``: after sphinx-needs (500) has

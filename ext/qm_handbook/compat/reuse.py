@@ -12,6 +12,8 @@ After reading, a **key** is computed from everything these steps read:
   extensions, its title and its metadata — computed again only for the pages read in
   this build and kept with the environment, so the key costs time proportional to the
   edited pages;
+* the needs sphinx-needs dropped because their ID was taken (the checks report them;
+  the key is therefore computed when the warnings held back while reading are out);
 * the configuration values, ``conf.py``, every data file (``*.toml``) of the project,
   the as-of date, the handbook extension's own files and the versions of Sphinx and
   sphinx-needs.
@@ -154,8 +156,8 @@ def _page_digests(app: Sphinx, env: BuildEnvironment) -> dict[str, str]:
     return digests
 
 
-def build_key(app: Sphinx, digests: Mapping[str, str]) -> str:
-    """The key: page digests, configuration, data files, as-of date, code versions."""
+def build_key(app: Sphinx, digests: Mapping[str, str], dropped: str = "") -> str:
+    """The key: page digests, dropped needs, configuration, data files, as-of date, code versions."""
     import sphinx
     import sphinx_needs
 
@@ -165,6 +167,7 @@ def build_key(app: Sphinx, digests: Mapping[str, str]) -> str:
     parts = [
         f"format {_FORMAT}",
         repr(sorted(digests.items())),
+        dropped,
         repr(config),
         conf_py.read_text(encoding="utf-8") if conf_py.is_file() else "",
         repr(list(_files(srcdir, (".toml",), lambda d: d == "_build" or d.startswith(".")))),
@@ -216,13 +219,29 @@ def reused(app: Sphinx) -> bool:
 
 
 def _after_reading(app: Sphinx, env: BuildEnvironment) -> None:
-    """Compute the key once every page is read (before the environment is saved)."""
+    """Digest the pages just read (before the environment is saved with the digests)."""
     before = get_state(app).records.page_digests
     digests = _page_digests(app, env)
     if before is not None:
         _CHANGED[id(env)] = {d for d, v in digests.items() if before.get(d, v) != v}
-    if _enabled(app):
-        get_state(app).write.reuse = Reuse(key=build_key(app, digests))
+    _DIGESTS[id(env)] = digests
+
+
+#: environment → page digests of this build (from reading until ``env-get-updated``)
+_DIGESTS: dict[int, dict[str, str]] = {}
+
+
+def _key_after_warnings(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """The key, once the warnings held back while reading are out (``env-get-updated``).
+
+    The needs sphinx-needs dropped because their ID was taken are known only then (the
+    warning capture records them); the checks report them, so they belong to the key.
+    """
+    digests = _DIGESTS.pop(id(env), None)
+    if digests is not None and _enabled(app):
+        dropped = sorted((page, repr(found)) for page, found in get_state(app).records.dropped_needs.items())
+        get_state(app).write.reuse = Reuse(key=build_key(app, digests, repr(dropped)))
+    return []
 
 
 #: environment → pages read again whose digest changed (until ``env-get-updated``)
@@ -397,6 +416,7 @@ def setup_reuse(app: Sphinx) -> None:
 
     app.connect("env-updated", _after_reading, priority=pipeline.REUSE_KEY)
     app.connect("env-get-updated", views_of_changed_pages)
+    app.connect("env-get-updated", _key_after_warnings)
     app.connect("write-started", _take, priority=pipeline.REUSE_TAKE)
     app.connect("write-started", _keep, priority=pipeline.REUSE_KEEP)
     app.connect("build-finished", _store, priority=pipeline.REUSE_STORE)

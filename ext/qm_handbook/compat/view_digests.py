@@ -23,6 +23,10 @@ A page is always written when:
 - it has other views (sphinx-needs tables, the document registers);
 - no digest is stored for it.
 
+Nothing is left out when the build was asked to write everything (``-a``) or named
+files. The pages are left out before Sphinx prepares writing, which takes every page
+to write out of the search index and puts back only those it writes.
+
 The digests live in the doctree folder (:data:`DIGEST_FILE`, per builder). The file
 is removed when writing starts and saved only after a build without an error, so a
 build that breaks off can never leave a digest that does not match the page on disk.
@@ -151,28 +155,43 @@ def _wrap_writing(app: Sphinx) -> None:
     builder = app.builder
     if builder.name not in SITE_BUILDERS or not getattr(app.config, "handbook_speedups", True):
         return
-    original: Callable[[Set[str]], None] = builder.write_documents
+    original_prepare: Callable[[set[str]], None] = builder.prepare_writing
     path = Path(app.doctreedir) / DIGEST_FILE.format(builder=builder.name)
     outdir = str(Path(app.outdir).resolve())
     stored: dict[str, str] = {}
+    asked = {"everything": False}
 
     _record_forced_pages(app)
 
-    def write_documents(docnames: Set[str]) -> None:
+    def prepare_writing(docnames: set[str]) -> None:
+        # Before Sphinx prepares writing: it takes the pages to write out of the search
+        # index, and puts back only those it writes. The set is the one it writes next.
         stored.update(_load(path, outdir))
         with contextlib.suppress(OSError):
             path.unlink(missing_ok=True)
-        skip = unchanged_pages(app, set(docnames), stored)
-        rest = set(docnames) - skip
-        if rest:
-            original(rest)
+        if asked["everything"]:
+            for page in docnames:
+                stored.pop(page, None)
+        else:
+            docnames -= unchanged_pages(app, set(docnames), stored)
+        original_prepare(docnames)
+
+    def asking(method: Callable[..., None]) -> Callable[..., None]:
+        def wrapped(*args: Any, **kwargs: Any) -> None:
+            asked["everything"] = True  # ``-a`` or a list of files: write what was asked
+            method(*args, **kwargs)
+
+        return wrapped
 
     def save(app: Sphinx, exception: Exception | None) -> None:
         if exception is None:
             with contextlib.suppress(OSError):
                 path.write_text(json.dumps({"outdir": outdir, "pages": stored}, sort_keys=True), encoding="utf-8")
 
-    builder.write_documents = write_documents  # type: ignore[method-assign]
+    builder.prepare_writing = prepare_writing  # type: ignore[method-assign,assignment]
+    # Both are final in Sphinx's typing; only this build's builder object is changed.
+    setattr(builder, "build_all", asking(builder.build_all))  # noqa: B010
+    setattr(builder, "build_specific", asking(builder.build_specific))  # noqa: B010
     app.connect("build-finished", save)
 
 
