@@ -252,10 +252,15 @@ def process_learning(app: Sphinx, doctree: nodes.document, fromdocname: str) -> 
     placeholders = list(doctree.findall(qm_learning))
     if not placeholders:
         return
+    from ..compat.view_digests import take_rendered
+
     result = get_learning(app)
     for index, node in enumerate(placeholders):
-        options = {**node["options"], "chart_id": f"qm-lernzyklus-{index}"}
-        node.replace_self(VIEWS[node["view"]](app, fromdocname, result, options))
+        made = take_rendered(app, fromdocname, "learning", index, node["view"], node["options"])
+        if made is None:
+            options = {**node["options"], "chart_id": f"qm-lernzyklus-{index}"}
+            made = VIEWS[node["view"]](app, fromdocname, result, options)
+        node.replace_self(made)
 
 
 def setup_learning(app: Sphinx) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import pipeline
+from ..background import connect_output
 from ..compat.reuse import note_written, still_written
 from ..model.context import handbook_context
 from ..model.needs import resolved_needs
@@ -89,4 +90,4 @@ def _write_exports(app: Sphinx, exception: Exception | None) -> None:
 def setup_result(app: Sphinx) -> None:
     """Compute the result after sphinx-needs sealed the needs; write the exports at the end."""
     app.connect("write-started", _compute, priority=pipeline.AFTER_NEEDS_RESOLVED)
-    app.connect("build-finished", _write_exports)
+    connect_output(app, _write_exports)
