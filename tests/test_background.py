@@ -1,9 +1,10 @@
 """Side outputs written in a copy of the build (``qm_handbook/background.py``).
 
-Real builds of a copy of the incremental test root: the copy writes ``needs.json``, the
-exports, the calendars and the stored build; the files equal those of a build without a
-copy, a warning of a writer in the copy reaches the build's warnings with its location,
-and a writer that fails in the copy is run again by the build itself.
+Real builds of a copy of the incremental test root: the copy runs the need checks and
+writes ``needs.json``, the exports, the calendars, ``objects.inv`` and the stored build;
+the files equal those of a build without a copy, a warning in the copy reaches the
+build's warnings with its location, and a writer that fails in the copy is run again by
+the build itself.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ pytestmark = pytest.mark.skipif(not background.sys.platform.startswith("linux"),
 
 
 def _side_files(outdir: Path) -> dict[str, bytes]:
-    names = ["needs.json", "metrics.json"]
+    names = ["needs.json", "metrics.json", "objects.inv"]
     names += [str(p.relative_to(outdir)) for p in sorted((outdir / "auswertung").iterdir())]
     names += [str(p.relative_to(outdir)) for p in sorted((outdir / "kalender").iterdir())]
     return {name: (outdir / name).read_bytes() for name in names}
@@ -52,7 +53,7 @@ def test_the_copy_writes_the_same_files(tmp_path: Path, monkeypatch: pytest.Monk
     assert warnings == ""
     job = get_state(app).write.side_job
     assert job is not None and job.joined
-    # every writer (needs.json, exports, calendars, stored build) finished in the copy
+    # every writer (checks, needs.json, exports, calendars, inventory, stored build) finished in the copy
     assert job.done == set(range(len(get_state(app).side_outputs)))
     reuse = current(app)
     assert reuse is not None and cache_file(app, reuse.key).is_file()
@@ -97,3 +98,26 @@ def test_a_writer_failing_in_the_copy_runs_again(tmp_path: Path) -> None:
     assert job is not None
     assert len(get_state(app).side_outputs) - 1 not in job.done
     assert mark.read_text(encoding="utf-8") == f"{parent}"
+
+
+def test_check_warnings_from_the_copy_name_file_and_line(tmp_path: Path) -> None:
+    """A need check run in the copy warns like one run in the build: German text, file, line."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src)
+    page = src / "institutions" / "alpha" / "umsetzung.md"
+    text = page.read_text(encoding="utf-8")
+    assert ":status: teilweise" in text
+    page.write_text(text.replace(":status: teilweise", ":status: halbfertig", 1), encoding="utf-8")
+    line = next(i for i, row in enumerate(page.read_text(encoding="utf-8").splitlines(), 1) if "halbfertig" in row)
+    warning = StringIO()
+    with docutils_namespace():
+        app = html_app(src, tmp_path / "out", warning)
+        app.build()
+    job = get_state(app).write.side_job
+    assert job is not None and job.done == set(range(len(get_state(app).side_outputs)))
+    found = [w for w in uncoloured(warning.getvalue()).splitlines() if "halbfertig" in w]
+    assert found, warning.getvalue()
+    assert len(found) == 1
+    assert f"institutions/alpha/umsetzung.md:{line}: WARNING: Der Status „halbfertig“" in found[0]
+    assert found[0].endswith("[qm.bad_status]")
+    assert app._warncount == 1

@@ -1,10 +1,11 @@
-"""Outputs that nothing in the build reads are written in a second process, beside the pages.
+"""Outputs that nothing in the build reads are written in a copy of the build, beside the pages.
 
-``needs.json``, the evaluation downloads (metrics, CSV, XLSX), the calendars and the
-stored build of :mod:`.compat.reuse` are written at the end of a website build from data
-that is final once the needs are resolved and the coverage result is computed: nothing
-written afterwards changes them, and no page reads them. In a large network they take
-a few seconds, which the build spent on one core while the other one idled.
+``needs.json``, the evaluation downloads (metrics, CSV, XLSX), the calendars, Sphinx's
+``objects.inv`` and the stored build of :mod:`.compat.reuse` come from data that is final
+once the needs are resolved and the coverage result is computed: nothing written
+afterwards changes them, and no page reads them. The need checks only warn. In a large
+network all this takes a few seconds, which the build spent on one core while the other
+one idled.
 
 A feature connects such a writer with :func:`connect_output` instead of connecting it to
 ``build-finished`` itself. When writing starts (:data:`.pipeline.SIDE_OUTPUTS_START`,
@@ -82,6 +83,19 @@ def connect_output(app: Sphinx, handler: Handler, priority: int = pipeline.SPHIN
     app.connect("build-finished", unless_done, priority=priority)
 
 
+def will_copy(app: Sphinx) -> bool:
+    """Whether this build writes its side outputs in a copy (decided once, in the write phase).
+
+    A writer that is skipped in the build because the copy runs it must ask this, not
+    whether the copy is running: if making the copy fails, the build runs the writer
+    itself at ``build-finished``.
+    """
+    write = get_state(app).write
+    if write.side_copy is None:
+        write.side_copy = bool(get_state(app).side_outputs) and _can_fork(app)
+    return write.side_copy
+
+
 def _can_fork(app: Sphinx) -> bool:
     from .compat.preview_mode import is_preview
     from .publish.profile import SITE_BUILDERS
@@ -127,7 +141,10 @@ def _run_copy(app: Sphinx, report: Path) -> None:
                 ok = True
             except Exception:  # the build runs this writer again itself and reports the error
                 ok = False
-        outcome.append((index, ok, [_portable(r) for r in collector.logs] if ok else []))
+        records = [_portable(r) for r in collector.logs] if ok else []
+        # later writers see the warnings as the build would (the stored build is not kept)
+        app._warncount += sum(1 for r in records if r["levelno"] >= logging.WARNING)
+        outcome.append((index, ok, records))
     with report.open("wb") as f:
         pickle.dump(outcome, f, pickle.HIGHEST_PROTOCOL)
 
@@ -135,7 +152,7 @@ def _run_copy(app: Sphinx, report: Path) -> None:
 def _start(app: Sphinx, builder: Builder) -> None:
     """When writing starts: fork a copy that writes the side outputs."""
     state = get_state(app)
-    if not state.side_outputs or not _can_fork(app):
+    if not will_copy(app):
         return
     handle, name = tempfile.mkstemp(prefix="qm-nebenlauf-", suffix=".pickle", dir=app.doctreedir)
     os.close(handle)
@@ -143,7 +160,11 @@ def _start(app: Sphinx, builder: Builder) -> None:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no copy (e.g. no memory for it): the build writes them itself
+        report.unlink(missing_ok=True)
+        return
     if pid == 0:  # pragma: no cover - the copy reports through the file, then ends at once
         code = 1
         try:
@@ -175,7 +196,25 @@ def _join(app: Sphinx, exception: Exception | None) -> None:
             logging.getLogger(data["name"]).handle(logging.makeLogRecord(data))
 
 
+def _inventory_as_side_output(app: Sphinx) -> None:
+    """Sphinx's ``objects.inv`` lists the objects found while reading: a side output too."""
+    from .publish.profile import SITE_BUILDERS
+
+    builder = app.builder
+    dump: Callable[[], None] | None = getattr(builder, "dump_inventory", None)
+    if builder.name not in SITE_BUILDERS or dump is None:
+        return
+
+    def write_inventory(app: Sphinx, exception: Exception | None) -> None:
+        if exception is None:
+            dump()
+
+    setattr(builder, "dump_inventory", lambda: None)  # noqa: B010 - written by write_inventory
+    connect_output(app, write_inventory)
+
+
 def setup_background(app: Sphinx) -> None:
     """Fork the copy when writing starts; wait for it first thing when the build finishes."""
+    app.connect("builder-inited", _inventory_as_side_output)
     app.connect("write-started", _start, priority=pipeline.SIDE_OUTPUTS_START)
     app.connect("build-finished", _join, priority=pipeline.SIDE_OUTPUTS_JOIN)

@@ -87,6 +87,10 @@ Other events:
 ``SIDE_OUTPUTS_JOIN``             1  ``build-finished``: first; waits for that copy and
                                      passes on its messages before anything reads
                                      its outputs or counts warnings
+``CHECKS_IN_COPY``              100  ``build-finished`` (or first in the copy of
+                                     :mod:`.background`): the need checks, when that
+                                     copy runs them; before the stored build's part
+                                     file, which a warning prevents
 ``REDACT_OUTPUTS``              700  ``build-finished``: after sphinx-needs (500)
                                      wrote needs.json; filters it and objects.inv
 ``WRITE_CHECK_REPORT``          900  ``build-finished``: after the other handlers, so
@@ -148,6 +152,7 @@ AFTER_NEED_CARDS = 800
 
 # build-finished
 SIDE_OUTPUTS_JOIN = 1
+CHECKS_IN_COPY = 100
 REDACT_OUTPUTS = 700
 WRITE_CHECK_REPORT = 900
 LEAK_CHECK = 950
