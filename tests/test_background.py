@@ -100,24 +100,30 @@ def test_a_writer_failing_in_the_copy_runs_again(tmp_path: Path) -> None:
     assert mark.read_text(encoding="utf-8") == f"{parent}"
 
 
-def test_check_warnings_from_the_copy_name_file_and_line(tmp_path: Path) -> None:
+def test_check_warnings_from_the_copy_as_from_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A need check run in the copy warns like one run in the build: German text, file, line."""
-    src = tmp_path / "src"
-    shutil.copytree(ROOT, src)
-    page = src / "institutions" / "alpha" / "umsetzung.md"
-    text = page.read_text(encoding="utf-8")
-    assert ":status: teilweise" in text
-    page.write_text(text.replace(":status: teilweise", ":status: halbfertig", 1), encoding="utf-8")
-    line = next(i for i, row in enumerate(page.read_text(encoding="utf-8").splitlines(), 1) if "halbfertig" in row)
-    warning = StringIO()
-    with docutils_namespace():
-        app = html_app(src, tmp_path / "out", warning)
-        app.build()
+
+    def warnings_of(name: str) -> tuple[Sphinx, list[str]]:
+        src = tmp_path / name
+        shutil.copytree(ROOT, src)
+        page = src / "institutions" / "alpha" / "umsetzung.md"
+        text = page.read_text(encoding="utf-8")
+        assert ":status: teilweise" in text
+        page.write_text(text.replace(":status: teilweise", ":status: halbfertig", 1), encoding="utf-8")
+        warning = StringIO()
+        with docutils_namespace():
+            app = html_app(src, tmp_path / f"{name}-out", warning)
+            app.build()
+        return app, uncoloured(warning.getvalue()).replace(str(src), "SRC").splitlines()
+
+    app, copied = warnings_of("copy")
     job = get_state(app).write.side_job
     assert job is not None and job.done == set(range(len(get_state(app).side_outputs)))
-    found = [w for w in uncoloured(warning.getvalue()).splitlines() if "halbfertig" in w]
-    assert found, warning.getvalue()
-    assert len(found) == 1
-    assert f"institutions/alpha/umsetzung.md:{line}: WARNING: Der Status „halbfertig“" in found[0]
-    assert found[0].endswith("[qm.bad_status]")
     assert app._warncount == 1
+    assert len(copied) == 1
+    assert copied[0].startswith("SRC/institutions/alpha/umsetzung.md:22: WARNING: Der Status „halbfertig“")
+    assert copied[0].endswith("[qm.bad_status]")
+    monkeypatch.setattr(background, "_can_fork", lambda app: False)
+    alone, written = warnings_of("alone")
+    assert get_state(alone).write.side_job is None
+    assert copied == written
