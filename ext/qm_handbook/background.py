@@ -41,6 +41,7 @@ from docutils import nodes
 from sphinx.util.logging import LogCollector, get_node_location
 
 from . import pipeline
+from .compat.builder_output import SITE_BUILDERS
 from .state import get_state
 
 if TYPE_CHECKING:
@@ -98,7 +99,6 @@ def will_copy(app: Sphinx) -> bool:
 
 def _can_fork(app: Sphinx) -> bool:
     from .compat.preview_mode import is_preview
-    from .publish.profile import SITE_BUILDERS
 
     return (
         sys.platform.startswith("linux")
@@ -198,7 +198,6 @@ def _join(app: Sphinx, exception: Exception | None) -> None:
 
 def _inventory_as_side_output(app: Sphinx) -> None:
     """Sphinx's ``objects.inv`` lists the objects found while reading: a side output too."""
-    from .publish.profile import SITE_BUILDERS
 
     builder = app.builder
     dump: Callable[[], None] | None = getattr(builder, "dump_inventory", None)

@@ -196,7 +196,7 @@ def _record_forced_pages(app: Sphinx) -> None:
 
 
 def _wrap_writing(app: Sphinx) -> None:
-    from ..publish.profile import SITE_BUILDERS
+    from .builder_output import SITE_BUILDERS
     from .reuse import code_version
 
     builder = app.builder

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..background import connect_output
+from ..compat.builder_output import SITE_BUILDERS
 from ..compat.reuse import note_written, still_written
 from ..model.labels import format_date
 from .rotation import WHOLE_NETWORK
@@ -38,7 +39,6 @@ CALENDAR_DIR = "kalender"
 UID_DOMAIN = "qm-handbuch"
 PRODID = "-//qm-handbuch//Qualitätshandbuch im Netzwerk//DE"
 #: builders that write the website (the calendar files belong to it)
-SITE_BUILDERS = frozenset({"html", "dirhtml"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -30,6 +30,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..checks.diagnostics import suggest
+from ..compat.builder_output import SITE_BUILDERS
 from ..model.context import get_context, handbook_context
 from ..model.needs import resolved_needs
 from ..publish.profile import need_shown
@@ -38,7 +39,7 @@ from ..reports.views_common import bullets, para
 from ..site.dependencies import note_needs_view
 from ..state import get_state
 from . import views
-from .calendar import CALENDAR_DIR, SITE_BUILDERS, calendar_name, setup_calendar
+from .calendar import CALENDAR_DIR, calendar_name, setup_calendar
 from .cycle import cycle_view
 from .network_result import LearningResult, compute_learning
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from .. import pipeline
 from ..background import connect_output
+from ..compat.builder_output import SITE_BUILDERS
 from ..compat.reuse import note_written, still_written
 from ..model.context import handbook_context
 from ..model.needs import resolved_needs
@@ -69,9 +70,6 @@ def set_result(app: Sphinx, result: CoverageResult) -> None:
 def _compute(app: Sphinx, builder: Builder) -> None:
     """Compute the result once per build, after sphinx-needs sealed the needs."""
     get_result(app)
-
-
-SITE_BUILDERS = frozenset({"html", "dirhtml"})
 
 
 def _write_exports(app: Sphinx, exception: Exception | None) -> None:
