@@ -143,6 +143,8 @@ class BuildState:
     direct: set[str] = field(default_factory=set)
     #: pages other ``env-get-updated`` handlers ask to write again (never left out)
     forced: set[str] = field(default_factory=set)
+    #: pages read in this build whose digest changed (:mod:`.compat.reuse`)
+    changed_pages: set[str] = field(default_factory=set)
     write: WritePhase = field(default_factory=WritePhase)
 
     def __reduce__(self) -> tuple[Any, ...]:

@@ -32,6 +32,7 @@ steps would find none now either. Pages come out byte for byte as from a clean b
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import hashlib
 import json
 import os
@@ -47,6 +48,7 @@ from .. import pipeline
 from ..model.context import get_context, handbook_context
 from ..site.dependencies import needs_view_scopes
 from ..state import get_state
+from .discovery import TOOL_FOLDERS
 from .listeners import replace_listener
 from .pickling import paused
 
@@ -119,6 +121,10 @@ def _files(root: Path, suffixes: tuple[str, ...], top_skip: Callable[[str], bool
                 yield f"{(here / name).relative_to(root).as_posix()}:{info.st_size}:{info.st_mtime_ns}"
 
 
+def _tool_folder(name: str) -> bool:
+    return any(fnmatch.fnmatch(name, pattern) for pattern in TOOL_FOLDERS)
+
+
 def page_digest(env: BuildEnvironment, docname: str, needs: list[Any], extends: list[Any]) -> str:
     """Digest of what the resolution, checks and result read of one page."""
     parts = [
@@ -170,7 +176,7 @@ def build_key(app: Sphinx, digests: Mapping[str, str], dropped: str = "") -> str
         dropped,
         repr(config),
         conf_py.read_text(encoding="utf-8") if conf_py.is_file() else "",
-        repr(list(_files(srcdir, (".toml",), lambda d: d == "_build" or d.startswith(".")))),
+        repr(list(_files(srcdir, (".toml",), _tool_folder))),
         handbook_context(app).as_of.isoformat(),
         repr(list(_files(_PACKAGE, (".py", ".toml"), lambda d: False))),
         sphinx.__version__,
@@ -184,19 +190,12 @@ def cache_file(app: Sphinx, key: str) -> Path:
     return Path(app.doctreedir) / CACHE_PATTERN.replace("*", key[:16])
 
 
-def _stored_key(path: Path) -> str | None:
-    try:
-        with path.open("rb") as f:
-            key = pickle.load(f)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-        return None
-    return key if isinstance(key, str) else None
-
-
-def _load(path: Path) -> Stored | None:
+def _load(path: Path, key: str) -> Stored | None:
+    """The data stored under ``key`` (None: no file, another key, or unreadable)."""
     try:
         with path.open("rb") as f, paused():
-            pickle.load(f)
+            if pickle.load(f) != key:
+                return None
             stored = pickle.load(f)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
         return None
@@ -220,15 +219,10 @@ def reused(app: Sphinx) -> bool:
 
 def _after_reading(app: Sphinx, env: BuildEnvironment) -> None:
     """Digest the pages just read (before the environment is saved with the digests)."""
-    before = get_state(app).records.page_digests
+    state = get_state(app)
+    before = state.records.page_digests
     digests = _page_digests(app, env)
-    if before is not None:
-        _CHANGED[id(env)] = {d for d, v in digests.items() if before.get(d, v) != v}
-    _DIGESTS[id(env)] = digests
-
-
-#: environment → page digests of this build (from reading until ``env-get-updated``)
-_DIGESTS: dict[int, dict[str, str]] = {}
+    state.changed_pages = set() if before is None else {d for d, v in digests.items() if before.get(d, v) != v}
 
 
 def _key_after_warnings(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -237,15 +231,12 @@ def _key_after_warnings(app: Sphinx, env: BuildEnvironment) -> list[str]:
     The needs sphinx-needs dropped because their ID was taken are known only then (the
     warning capture records them); the checks report them, so they belong to the key.
     """
-    digests = _DIGESTS.pop(id(env), None)
+    state = get_state(app)
+    digests = state.records.page_digests
     if digests is not None and _enabled(app):
-        dropped = sorted((page, repr(found)) for page, found in get_state(app).records.dropped_needs.items())
-        get_state(app).write.reuse = Reuse(key=build_key(app, digests, repr(dropped)))
+        dropped = sorted((page, repr(found)) for page, found in state.records.dropped_needs.items())
+        state.write.reuse = Reuse(key=build_key(app, digests, repr(dropped)))
     return []
-
-
-#: environment → pages read again whose digest changed (until ``env-get-updated``)
-_CHANGED: dict[int, set[str]] = {}
 
 
 def views_of_changed_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -254,7 +245,7 @@ def views_of_changed_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
     Changed needs are followed by :mod:`.incremental`; a changed title or page metadata
     (e.g. the next review date, which the reports list) shows on the report pages too.
     """
-    changed = _CHANGED.pop(id(env), set())
+    changed = get_state(app).changed_pages
     if not changed:
         return []
     ctx = get_context(env)
@@ -273,11 +264,10 @@ def _take(app: Sphinx, builder: Builder) -> None:
     from sphinx_needs.data import SphinxNeedsData
 
     reuse = current(app)
-    path = cache_file(app, reuse.key) if reuse is not None else None
     data = SphinxNeedsData(app.env)
-    if reuse is None or path is None or data.needs_is_post_processed or _stored_key(path) != reuse.key:
+    if reuse is None or data.needs_is_post_processed:
         return
-    stored = _load(path)
+    stored = _load(cache_file(app, reuse.key), reuse.key)
     raw: dict[str, Any] = getattr(app.env, "_needs_all_needs", {})
     if stored is None or stored.needs.keys() != raw.keys():
         return

@@ -52,7 +52,6 @@ if TYPE_CHECKING:
 
 #: In the doctree folder: output folder and page → digest of its views' output.
 DIGEST_FILE = "qm-ansichten-{builder}.json"
-SITE_BUILDERS = frozenset({"html", "dirhtml"})
 
 
 def _render(app: Sphinx, page: str, calls: list[tuple[str, str, Any]]) -> str:
@@ -107,9 +106,10 @@ def unchanged_pages(app: Sphinx, docnames: Set[str], stored: dict[str, str]) -> 
     # Sphinx adds the pages whose table of contents lists a page to write: needed only for
     # pages read again (only then can a title in that table have changed).
     tocs = {toc for read in state.read_now for toc in env.files_to_rebuild.get(read, ())}
-    candidates = (state.view_only & docnames) - state.direct - state.forced - state.read_now - outdated - tocs
+    always = state.direct | state.forced | state.read_now | outdated | tocs
+    candidates = (state.view_only & docnames) - always
     # Pages there for no other reason than a table of contents of a page not read again.
-    toc_only = docnames - state.read_now - state.view_only - state.direct - state.forced - outdated - tocs
+    toc_only = docnames - state.view_only - always
     skip: set[str] = set(toc_only)
     fresh: dict[str, str] = {}
     for page in sorted(candidates):
@@ -152,6 +152,8 @@ def _record_forced_pages(app: Sphinx) -> None:
 
 
 def _wrap_writing(app: Sphinx) -> None:
+    from ..publish.profile import SITE_BUILDERS
+
     builder = app.builder
     if builder.name not in SITE_BUILDERS or not getattr(app.config, "handbook_speedups", True):
         return
