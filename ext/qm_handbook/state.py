@@ -117,6 +117,9 @@ class WritePhase:
     cards: CardIndex | None = None
     #: key and stored data of the last clean build, see :mod:`.compat.reuse`
     reuse: Reuse | None = None
+    #: page → report views rendered for the view digests, (view, chart id) → (options, result, nodes);
+    #: taken by :func:`.reports.directives.process_reports` for the pages written (:mod:`.compat.view_digests`)
+    rendered: dict[str, dict[tuple[str, str], tuple[Any, Any, list[Any]]]] = field(default_factory=dict)
 
 
 @dataclass(slots=True, kw_only=True)

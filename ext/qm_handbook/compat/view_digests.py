@@ -46,6 +46,7 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 
 from ..state import get_state
 from .listeners import replace_listener
+from .toc_entries import changed_entries
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -54,8 +55,12 @@ if TYPE_CHECKING:
 DIGEST_FILE = "qm-ansichten-{builder}.json"
 
 
-def _render(app: Sphinx, page: str, calls: list[tuple[str, str, Any]]) -> str:
-    """Digest of the output of the views of ``page``, as the page renders them."""
+def _render(app: Sphinx, page: str, calls: list[tuple[str, str, Any]], kept: dict[tuple[str, str], Any]) -> str:
+    """Digest of the output of the views of ``page``, as the page renders them.
+
+    The report views' nodes go into ``kept`` ((view, chart id) → (options, result,
+    nodes)): if the page is written, it takes them instead of rendering them again.
+    """
     from ..checks.suspect import render_zu_pruefen
     from ..learning.directives import VIEWS as LEARNING_VIEWS
     from ..learning.directives import get_learning
@@ -69,18 +74,38 @@ def _render(app: Sphinx, page: str, calls: list[tuple[str, str, Any]]) -> str:
         if kind == "suspect":
             made = [render_zu_pruefen(app, page, options["code"])]
         elif kind == "report":
-            node = qm_report("", view=view, options=options)
-            made = render(app, node, page, get_result(app), f"qm-diagramm-{reports}")
+            result, chart_id = get_result(app), f"qm-diagramm-{reports}"
+            made = render(app, qm_report("", view=view, options=options), page, result, chart_id)
+            kept[(view, chart_id)] = (options, result, made)
             reports += 1
         else:
             opts = {**options, "chart_id": f"qm-lernzyklus-{learning}"}
             made = LEARNING_VIEWS[view](app, page, get_learning(app), opts)
             learning += 1
+        parts: list[str] = []
         for made_node in made:
-            text = made_node.pformat() if isinstance(made_node, nodes.Node) else repr(made_node)
-            digest.update(text.encode("utf-8"))
-        digest.update(b"\x00")
+            _serialise(made_node, parts)
+        digest.update("\x00".join(parts).encode("utf-8"))
+        digest.update(b"\x01")
     return digest.hexdigest()
+
+
+def _serialise(node: Any, parts: list[str]) -> None:
+    """What the writers read of a rendered node: element names, attributes and text.
+
+    The same information as ``pformat()`` (which took half the time of the digests),
+    as ``repr`` tokens with markers for an element's end, so different trees never
+    give the same sequence.
+    """
+    if isinstance(node, nodes.Text):
+        parts.append(repr(str(node)))
+    elif isinstance(node, nodes.Element):
+        parts.append(f"<{node.tagname} {node.attributes!r}")
+        for child in node.children:
+            _serialise(child, parts)
+        parts.append(">")
+    else:
+        parts.append(f"?{node!r}")
 
 
 def _load(path: Path, outdir: str) -> dict[str, str]:
@@ -104,8 +129,8 @@ def unchanged_pages(app: Sphinx, docnames: Set[str], stored: dict[str, str]) -> 
     env = app.env
     outdated = set(builder.get_outdated_docs())
     # Sphinx adds the pages whose table of contents lists a page to write: needed only for
-    # pages read again (only then can a title in that table have changed).
-    tocs = {toc for read in state.read_now for toc in env.files_to_rebuild.get(read, ())}
+    # pages read again whose entry in that table changed (title, headings; :mod:`.toc_entries`).
+    tocs = {toc for read in changed_entries(app, state.read_now) for toc in env.files_to_rebuild.get(read, ())}
     always = state.direct | state.forced | state.read_now | outdated | tocs
     candidates = (state.view_only & docnames) - always
     # Pages there for no other reason than a table of contents of a page not read again.
@@ -116,10 +141,13 @@ def unchanged_pages(app: Sphinx, docnames: Set[str], stored: dict[str, str]) -> 
         calls = records.view_calls.get(page)
         if not calls or page in records.opaque_views:
             continue
-        fresh[page] = _render(app, page, calls)
+        kept: dict[tuple[str, str], Any] = {}
+        fresh[page] = _render(app, page, calls, kept)
         written = isinstance(builder, StandaloneHTMLBuilder) and Path(builder.get_outfilename(page)).is_file()
         if stored.get(page) == fresh[page] and written:
             skip.add(page)
+        else:
+            state.write.rendered[page] = kept
     for page in docnames - skip:
         stored.pop(page, None)
     stored.update(fresh)

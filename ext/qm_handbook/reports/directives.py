@@ -34,6 +34,7 @@ from sphinx.util.docutils import SphinxDirective
 from ..checks.diagnostics import suggest
 from ..model.context import get_context
 from ..site.dependencies import note_needs_view
+from ..state import get_state
 from .coverage_model import GAP_KINDS, CoverageResult
 from .exports import DOWNLOADS
 from .placeholder import ReportOptions, qm_report
@@ -298,8 +299,14 @@ def process_reports(app: Sphinx, doctree: nodes.document, fromdocname: str) -> N
     if not placeholders:
         return
     result = get_result(app)
+    # Views the view digests rendered already for this page (same options and result): taken as they are.
+    kept = get_state(app).write.rendered.pop(fromdocname, {})
     for index, node in enumerate(placeholders):
-        node.replace_self(render(app, node, fromdocname, result, f"qm-diagramm-{index}"))
+        chart_id = f"qm-diagramm-{index}"
+        options, made_for, made = kept.get((node["view"], chart_id), (None, None, None))
+        if made is None or made_for is not result or options != node["options"]:
+            made = render(app, node, fromdocname, result, chart_id)
+        node.replace_self(made)
 
 
 def setup_reports(app: Sphinx) -> None:
