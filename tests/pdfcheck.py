@@ -61,6 +61,21 @@ class Pdf:
                     count += 1
         return count
 
+    def internal_link_descriptions(self) -> list[tuple[int, str]]:
+        """(0-based page, description) of every link that jumps inside the document.
+
+        The description is the link annotation's ``/Contents`` (PDF/UA: the link's text
+        for assistive technology).
+        """
+        found = []
+        for number, page in enumerate(self.reader.pages):
+            for annot in page.get("/Annots") or []:
+                obj = annot.get_object()
+                action = obj.get("/A")
+                if obj.get("/Subtype") == "/Link" and ("/Dest" in obj or (action and action.get("/S") == "/GoTo")):
+                    found.append((number, str(obj.get("/Contents", ""))))
+        return found
+
     def fonts(self) -> dict[str, bool]:
         """Font name → whether the font program is embedded."""
         found: dict[str, bool] = {}

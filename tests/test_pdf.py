@@ -168,6 +168,18 @@ def test_same_section_names_on_two_pages_link_to_their_own_page(small: PdfBuild)
     assert len(ziele) == 2 and ziele[0] < pages["Maßnahmenplan"] <= ziele[1]
 
 
+def test_links_are_described_by_their_target_not_by_a_page_number(small: PdfBuild) -> None:
+    pdf = Pdf(small.pdfdir / "alpha.pdf")
+    outline = pdf.outline()
+    contents = next(p for _, t, p in outline if t == "Inhalt")
+    after = min(p for _, _, p in outline if p > contents)
+    # The table of contents shows page numbers anyway; every other link names its target.
+    described = [text for page, text in pdf.internal_link_descriptions() if not contents <= page < after]
+    assert "Abschnitt „Maßnahmenplan“" in described  # document control table
+    assert any(re.fullmatch(r"Eintrag A1_[A-Z0-9_]+", text) for text in described)  # a need ID
+    assert all(re.fullmatch(r"Abschnitt „[^“]+“|Eintrag [A-Za-z0-9_.:-]+", text) for text in described), described
+
+
 def test_report_views_on_own_pages_point_to_the_appendix(small: PdfBuild) -> None:
     pdf = Pdf(small.pdfdir / "alpha.pdf")
     stand = next(p for _, t, p in pdf.outline() if t == "Stand und Lücken")

@@ -43,6 +43,7 @@ from .compat.reuse import setup_reuse
 from .compat.search import setup_search
 from .compat.speedups import setup_speedups
 from .compat.theme_texts import setup_theme_texts
+from .compat.toc_entries import setup_toc_entries
 from .compat.view_digests import setup_view_digests
 from .learning.directives import setup_learning
 from .model import config as handbook_config
@@ -128,6 +129,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_reuse(app)
     setup_background(app)
     setup_view_digests(app)
+    setup_toc_entries(app)
     setup_pickling(app)
     setup_page_notes(app)
     setup_publish(app)

@@ -46,6 +46,7 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 
 from ..state import get_state
 from .listeners import replace_listener
+from .toc_entries import changed_entries
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -145,8 +146,8 @@ def unchanged_pages(app: Sphinx, docnames: Set[str], stored: dict[str, str]) -> 
     env = app.env
     outdated = set(builder.get_outdated_docs())
     # Sphinx adds the pages whose table of contents lists a page to write: needed only for
-    # pages read again (only then can a title in that table have changed).
-    tocs = {toc for read in state.read_now for toc in env.files_to_rebuild.get(read, ())}
+    # pages read again whose entry in that table changed (title, headings; :mod:`.toc_entries`).
+    tocs = {toc for read in changed_entries(app, state.read_now) for toc in env.files_to_rebuild.get(read, ())}
     always = state.direct | state.forced | state.read_now | outdated | tocs
     candidates = (state.view_only & docnames) - always
     # Pages there for no other reason than a table of contents of a page not read again.

@@ -15,6 +15,7 @@ This module has no Sphinx or docutils imports.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 
 #: Comment line written where a handbook page's part of a document begins (for messages).
@@ -50,6 +51,20 @@ def label(name: str) -> str:
     if not is_label(name):  # pragma: no cover - callers map IDs first
         raise ValueError(f"not a Typst label: {name!r}")
     return f"<{name}>"
+
+
+def label_name(node_id: str) -> str:
+    """The label for a docutils/need ID (IDs outside label syntax get a stable substitute)."""
+    return node_id if is_label(node_id) else "qm-" + hashlib.sha256(node_id.encode()).hexdigest()[:16]
+
+
+def anchor(node_id: str, kind: str, name: str) -> str:
+    """An invisible link target for ``node_id``; links to it are described as "<kind> <name>".
+
+    The target is the template's ``qm-anchor``, set outside the tagged structure (the
+    template says why links never point at a heading or a ``metadata`` element).
+    """
+    return f"#pdf.artifact[#qm-anchor({string(kind)}, {string(name)}){label(label_name(node_id))}]"
 
 
 def date(value: dt.date) -> str:

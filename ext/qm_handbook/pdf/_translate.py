@@ -13,7 +13,6 @@ alternative text. What cannot be shown on paper is reported, never dropped silen
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -43,11 +42,6 @@ class Issue:
 
     docname: str
     message: str
-
-
-def label_name(node_id: str) -> str:
-    """The Typst label for a docutils/need ID (IDs outside label syntax get a stable substitute)."""
-    return node_id if ty.is_label(node_id) else "qm-" + hashlib.sha256(node_id.encode()).hexdigest()[:16]
 
 
 def link_targets(tree: nodes.Node) -> set[str]:
@@ -171,7 +165,7 @@ class TypstTranslator:
         for node_id in node.get("ids", []):
             if node_id in self.targets and node_id != skip and node_id not in self._written:
                 self._written.add(node_id)
-                out.append(f"#metadata(none){ty.label(label_name(node_id))}")
+                out.append(ty.anchor(node_id, "Eintrag", node_id))
         return "".join(out)
 
     def report(self, message: str) -> None:
@@ -189,11 +183,10 @@ class TypstTranslator:
             out += self.anchors(node, skip=main)
             for child in node.children:
                 if child is title:
-                    out += f"#heading(level: {min(self.level, 6)})[{self.inner(child)}]"
                     if main:
                         self._written.add(main)
-                        out += " " + ty.label(label_name(main))
-                    out += "\n"
+                        out += ty.anchor(main, "Abschnitt", f"„{child.astext()}“")
+                    out += f"#heading(level: {min(self.level, 6)})[{self.inner(child)}]\n"
                 else:
                     out += self.node(child)
             return out
@@ -360,7 +353,7 @@ class TypstTranslator:
                 body = f"#qm-id-text[{body}]"
             if uri[1:] in self._own:
                 return body  # on the website a permalink; on paper a jump to where the reader is
-            return f"#link({ty.label(label_name(uri[1:]))})[{body}]"
+            return f"#link({ty.label(ty.label_name(uri[1:]))})[{body}]"
         if re.match(r"^(https?|mailto):", uri):
             return f"#link({ty.string(uri)})[{body}]"
         return body
