@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import pipeline
+from .background import setup_background
 from .checks.reporting import log_problems
 from .checks.suspect import setup_suspect
 from .checks.validate import setup_validate
@@ -42,6 +43,7 @@ from .compat.reuse import setup_reuse
 from .compat.search import setup_search
 from .compat.speedups import setup_speedups
 from .compat.theme_texts import setup_theme_texts
+from .compat.toc_entries import setup_toc_entries
 from .compat.view_digests import setup_view_digests
 from .learning.directives import setup_learning
 from .model import config as handbook_config
@@ -125,7 +127,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_register(app)
     setup_incremental(app)
     setup_reuse(app)
+    setup_background(app)
     setup_view_digests(app)
+    setup_toc_entries(app)
     setup_pickling(app)
     setup_page_notes(app)
     setup_publish(app)

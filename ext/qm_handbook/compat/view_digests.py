@@ -46,6 +46,7 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 
 from ..state import get_state
 from .listeners import replace_listener
+from .toc_entries import changed_entries
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -54,41 +55,82 @@ if TYPE_CHECKING:
 DIGEST_FILE = "qm-ansichten-{builder}.json"
 
 
+def _feed(digest: Any, node: nodes.Node) -> None:
+    """Add a node tree to ``digest``: tag names, attributes and texts, in document order."""
+    update = digest.update
+    stack: list[nodes.Node | None] = [node]
+    while stack:
+        item = stack.pop()
+        if item is None:
+            update(b"\x01")  # end of an element's children
+        elif isinstance(item, nodes.Text):
+            update(b"\x02" + str(item).encode("utf-8"))
+        elif isinstance(item, nodes.Element):
+            update(f"\x03{item.tagname}{item.attributes!r}".encode())
+            stack.append(None)
+            stack.extend(reversed(item.children))
+        else:
+            update(repr(item).encode("utf-8"))
+
+
 def _render(app: Sphinx, page: str, calls: list[tuple[str, str, Any]]) -> str:
-    """Digest of the output of the views of ``page``, as the page renders them."""
+    """Digest of the output of the views of ``page``, as the page renders them.
+
+    The rendered views are kept for the page's writing (:func:`take_rendered`), so a
+    page written after all renders each view once.
+    """
     from ..checks.suspect import render_zu_pruefen
     from ..learning.directives import VIEWS as LEARNING_VIEWS
     from ..learning.directives import get_learning
-    from ..reports.directives import render
+    from ..reports.directives import render, view_data
     from ..reports.placeholder import qm_report
     from ..reports.result import get_result
 
     digest = hashlib.blake2b(digest_size=16)
+    kept = get_state(app).write.rendered_views
     reports = learning = 0
     for kind, view, options in calls:
         if kind == "suspect":
             made = [render_zu_pruefen(app, page, options["code"])]
         elif kind == "report":
             node = qm_report("", view=view, options=options)
-            made = render(app, node, page, get_result(app), f"qm-diagramm-{reports}")
+            data = view_data(app, node, page, get_result(app))
+            if data is not None:  # rendered from this data alone: its text stands for the output
+                made = [f"{view}:{data!r}"]
+            else:
+                made = render(app, node, page, get_result(app), f"qm-diagramm-{reports}")
+                kept[(page, kind, reports)] = (view, options, made)
             reports += 1
         else:
             opts = {**options, "chart_id": f"qm-lernzyklus-{learning}"}
             made = LEARNING_VIEWS[view](app, page, get_learning(app), opts)
+            kept[(page, kind, learning)] = (view, options, made)
             learning += 1
         for made_node in made:
-            text = made_node.pformat() if isinstance(made_node, nodes.Node) else repr(made_node)
-            digest.update(text.encode("utf-8"))
+            if isinstance(made_node, nodes.Node):
+                _feed(digest, made_node)
+            else:
+                digest.update(repr(made_node).encode("utf-8"))
         digest.update(b"\x00")
     return digest.hexdigest()
 
 
-def _load(path: Path, outdir: str) -> dict[str, str]:
+def take_rendered(app: Sphinx, page: str, kind: str, index: int, view: str, options: Any) -> list[Any] | None:
+    """The view ``index`` of ``kind`` on ``page`` if it was rendered for its digest (once)."""
+    kept = get_state(app).write.rendered_views.pop((page, kind, index), None)
+    if kept is None or kept[0] != view or kept[1] != options:
+        return None
+    return kept[2]
+
+
+def _load(path: Path, outdir: str, code: str) -> dict[str, str]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict) or data.get("outdir") != outdir or not isinstance(data.get("pages"), dict):
+        return {}
+    if data.get("code") != code:  # a view may render its data differently now
         return {}
     return {str(k): str(v) for k, v in data["pages"].items()}
 
@@ -104,8 +146,8 @@ def unchanged_pages(app: Sphinx, docnames: Set[str], stored: dict[str, str]) -> 
     env = app.env
     outdated = set(builder.get_outdated_docs())
     # Sphinx adds the pages whose table of contents lists a page to write: needed only for
-    # pages read again (only then can a title in that table have changed).
-    tocs = {toc for read in state.read_now for toc in env.files_to_rebuild.get(read, ())}
+    # pages read again whose entry in that table changed (title, headings; :mod:`.toc_entries`).
+    tocs = {toc for read in changed_entries(app, state.read_now) for toc in env.files_to_rebuild.get(read, ())}
     always = state.direct | state.forced | state.read_now | outdated | tocs
     candidates = (state.view_only & docnames) - always
     # Pages there for no other reason than a table of contents of a page not read again.
@@ -123,6 +165,9 @@ def unchanged_pages(app: Sphinx, docnames: Set[str], stored: dict[str, str]) -> 
     for page in docnames - skip:
         stored.pop(page, None)
     stored.update(fresh)
+    kept = state.write.rendered_views
+    for left_out in [k for k in kept if k[0] in skip]:
+        del kept[left_out]
     return skip
 
 
@@ -152,7 +197,8 @@ def _record_forced_pages(app: Sphinx) -> None:
 
 
 def _wrap_writing(app: Sphinx) -> None:
-    from ..publish.profile import SITE_BUILDERS
+    from .builder_output import SITE_BUILDERS
+    from .reuse import code_version
 
     builder = app.builder
     if builder.name not in SITE_BUILDERS or not getattr(app.config, "handbook_speedups", True):
@@ -160,6 +206,7 @@ def _wrap_writing(app: Sphinx) -> None:
     original_prepare: Callable[[set[str]], None] = builder.prepare_writing
     path = Path(app.doctreedir) / DIGEST_FILE.format(builder=builder.name)
     outdir = str(Path(app.outdir).resolve())
+    code = code_version()
     stored: dict[str, str] = {}
     asked = {"everything": False}
 
@@ -168,7 +215,7 @@ def _wrap_writing(app: Sphinx) -> None:
     def prepare_writing(docnames: set[str]) -> None:
         # Before Sphinx prepares writing: it takes the pages to write out of the search
         # index, and puts back only those it writes. The set is the one it writes next.
-        stored.update(_load(path, outdir))
+        stored.update(_load(path, outdir, code))
         with contextlib.suppress(OSError):
             path.unlink(missing_ok=True)
         if asked["everything"]:
@@ -188,7 +235,8 @@ def _wrap_writing(app: Sphinx) -> None:
     def save(app: Sphinx, exception: Exception | None) -> None:
         if exception is None:
             with contextlib.suppress(OSError):
-                path.write_text(json.dumps({"outdir": outdir, "pages": stored}, sort_keys=True), encoding="utf-8")
+                data = {"outdir": outdir, "code": code, "pages": stored}
+                path.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
 
     builder.prepare_writing = prepare_writing  # type: ignore[method-assign,assignment]
     # Both are final in Sphinx's typing; only this build's builder object is changed.
