@@ -93,3 +93,18 @@ def test_digests_only_after_a_complete_build(tmp_path: Path) -> None:
     edit(work / PROOFS, OWNER.format("QMB"), OWNER.format("Team"))
     _app, written = build(work, tmp_path / "inc")
     assert written >= REPORTS
+
+
+def test_new_code_writes_every_report_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Digests stored by other code of the extension count for nothing: a view may render differently now."""
+    from qm_handbook.compat import reuse
+
+    work = tmp_path / "src"
+    shutil.copytree(ROOT, work)
+    build(work, tmp_path / "inc")
+    edit(work / PROOFS, OWNER.format("Leitung"), OWNER.format("QMB"))
+    build(work, tmp_path / "inc")
+    monkeypatch.setattr(reuse, "code_version", lambda: "andere Fassung der Erweiterung")
+    edit(work / PROOFS, OWNER.format("QMB"), OWNER.format("Team"))
+    _app, written = build(work, tmp_path / "inc")
+    assert written >= REPORTS

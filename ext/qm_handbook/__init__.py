@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import pipeline
+from .background import setup_background
 from .checks.reporting import log_problems
 from .checks.suspect import setup_suspect
 from .checks.validate import setup_validate
@@ -126,6 +127,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_register(app)
     setup_incremental(app)
     setup_reuse(app)
+    setup_background(app)
     setup_view_digests(app)
     setup_toc_entries(app)
     setup_pickling(app)

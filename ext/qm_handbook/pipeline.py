@@ -76,16 +76,30 @@ Other events:
 ``PUBLIC_PROFILE``              650  ``write-started``: after the coverage result
                                      (600): the public profile redacts it and hides
                                      internal pages before anything is written
+``SIDE_OUTPUTS_START``          700  ``write-started``: after the public profile (650):
+                                     the copy that writes needs.json, the exports,
+                                     the calendars and the stored build starts with
+                                     the final (redacted) data (:mod:`.background`)
 ``BEFORE_NEED_CARDS``           400  ``doctree-resolved``: before sphinx-needs (500)
                                      renders need cards: internal items are removed
 ``AFTER_NEED_CARDS``            800  ``doctree-resolved``: after sphinx-needs (500)
                                      has built the need cards whose dates we format
+``SIDE_OUTPUTS_JOIN``             1  ``build-finished``: first; waits for that copy and
+                                     passes on its messages before anything reads
+                                     its outputs or counts warnings
+``CHECKS_IN_COPY``              100  ``build-finished`` (or first in the copy of
+                                     :mod:`.background`): the need checks, when that
+                                     copy runs them; before the stored build's part
+                                     file, which a warning prevents
 ``REDACT_OUTPUTS``              700  ``build-finished``: after sphinx-needs (500)
                                      wrote needs.json; filters it and objects.inv
 ``WRITE_CHECK_REPORT``          900  ``build-finished``: after the other handlers, so
                                      the warning counts are complete
 ``LEAK_CHECK``                  950  ``build-finished``: last writer done: scans
                                      every public output file for internal items
+``STORE_PART``                  989  ``build-finished``: writes the stored build of
+                                     :mod:`.compat.reuse` to a part file (in the copy,
+                                     if there is one), unless there was a warning
 ``REUSE_STORE``                 990  ``build-finished``: after every handler that may
                                      warn; stores the resolved needs only after a build
                                      without warnings
@@ -130,14 +144,18 @@ REUSE_KEEP = 640
 
 # write-started (public profile)
 PUBLIC_PROFILE = 650
+SIDE_OUTPUTS_START = 700
 
 # doctree-resolved
 BEFORE_NEED_CARDS = 400
 AFTER_NEED_CARDS = 800
 
 # build-finished
+SIDE_OUTPUTS_JOIN = 1
+CHECKS_IN_COPY = 100
 REDACT_OUTPUTS = 700
 WRITE_CHECK_REPORT = 900
 LEAK_CHECK = 950
+STORE_PART = 989
 REUSE_STORE = 990
 RESTORE_GC = 999

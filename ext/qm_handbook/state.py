@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
+    from .background import Handler, SideJob
     from .checks.need_index import DroppedNeed
     from .checks.page_scan import ScanResult
     from .checks.validate import Suspect
@@ -117,9 +118,12 @@ class WritePhase:
     cards: CardIndex | None = None
     #: key and stored data of the last clean build, see :mod:`.compat.reuse`
     reuse: Reuse | None = None
-    #: page → report views rendered for the view digests, (view, chart id) → (options, result, nodes);
-    #: taken by :func:`.reports.directives.process_reports` for the pages written (:mod:`.compat.view_digests`)
-    rendered: dict[str, dict[tuple[str, str], tuple[Any, Any, list[Any]]]] = field(default_factory=dict)
+    #: (page, kind, index) → (view, options, nodes) rendered for a view digest, see :mod:`.compat.view_digests`
+    rendered_views: dict[tuple[str, str, int], tuple[str, Any, list[Any]]] = field(default_factory=dict)
+    #: whether the side outputs are written in a copy of the build, see :mod:`.background`
+    side_copy: bool | None = None
+    #: the copy of the build writing the side outputs, see :mod:`.background`
+    side_job: SideJob | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -148,6 +152,8 @@ class BuildState:
     forced: set[str] = field(default_factory=set)
     #: pages read in this build whose digest changed (:mod:`.compat.reuse`)
     changed_pages: set[str] = field(default_factory=set)
+    #: writers of outputs nothing in the build reads: (priority, handler), see :mod:`.background`
+    side_outputs: list[tuple[int, Handler]] = field(default_factory=list)
     write: WritePhase = field(default_factory=WritePhase)
 
     def __reduce__(self) -> tuple[Any, ...]:

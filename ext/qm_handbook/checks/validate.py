@@ -23,6 +23,7 @@ from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util.matching import get_matching_files
 
 from .. import pipeline
+from ..background import connect_output, will_copy
 from ..compat.discovery import TOOL_FOLDERS
 from ..compat.logfilters import install_filters, registered_directives
 from ..compat.reuse import reused
@@ -153,12 +154,28 @@ def run_checks(app: Sphinx, builder: Builder) -> None:
     """
     if reused(app):
         return
+    _reasons(app, handbook_context(app), resolved_needs(app).values())
+    suspects_of(app)
+    if will_copy(app):
+        return  # the copy of the build checks while the pages are written (_checks_in_copy)
+    _log_checks(app)
+
+
+def _log_checks(app: Sphinx) -> None:
     ctx = handbook_context(app)
     needs = resolved_needs(app).values()
     dropped = [d for found in get_state(app).records.dropped_needs.values() for d in found]
-    reasons = _reasons(app, ctx, needs)
-    log_problems(check_all(needs, ctx, dropped, reasons=reasons), Path(app.srcdir))
-    suspects_of(app)
+    log_problems(check_all(needs, ctx, dropped, reasons=_reasons(app, ctx, needs)), Path(app.srcdir))
+
+
+def _checks_in_copy(app: Sphinx, exception: Exception | None) -> None:
+    """The checks, when the copy of the build writing the side outputs runs them.
+
+    Run at ``build-finished`` by the build itself only when the copy failed; nothing is
+    written, the checks only warn (the warnings of the copy count as the build's own).
+    """
+    if exception is None and not reused(app) and will_copy(app):
+        _log_checks(app)
 
 
 def _reasons(app: Sphinx, ctx: HandbookContext, needs: Iterable[NeedData]) -> dict[str, str]:
@@ -206,4 +223,5 @@ def setup_validate(app: Sphinx) -> None:
     app.connect("builder-inited", _recheck_fresh, priority=pipeline.RECHECK_FRESH_ENV)
     app.add_env_collector(DroppedNeedsCollector)
     app.connect("write-started", run_checks, priority=pipeline.AFTER_NEEDS_RESOLVED)
+    connect_output(app, _checks_in_copy, priority=pipeline.CHECKS_IN_COPY)
     app.connect("build-finished", write_report, priority=pipeline.WRITE_CHECK_REPORT)

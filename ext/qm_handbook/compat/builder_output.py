@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
+#: The builders that write the website (only they write exports, calendars, side outputs).
+SITE_BUILDERS = frozenset({"html", "dirhtml"})
+
 
 def _changed(what: str) -> ExtensionError:
     import sphinx

@@ -23,9 +23,20 @@ def replace_listener(
     The replacement keeps the original priority. Returns False (and changes nothing)
     when no such listener is connected.
     """
+    priority = take_listener(app, event, handler)
+    if priority is None:
+        return False
+    app.connect(event, wrap(handler), priority=priority)
+    return True
+
+
+def take_listener(app: Sphinx, event: str, handler: Callable[..., Any]) -> int | None:
+    """Disconnect the listener of ``event`` whose handler is ``handler``; return its priority.
+
+    ``None`` (and nothing changed) when no such listener is connected.
+    """
     for listener in app.events.listeners.get(event, []):
         if listener.handler is handler:
             app.disconnect(listener.id)
-            app.connect(event, wrap(handler), priority=listener.priority)
-            return True
-    return False
+            return int(listener.priority)
+    return None

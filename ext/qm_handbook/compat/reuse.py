@@ -45,11 +45,12 @@ from typing import TYPE_CHECKING, Any
 from sphinx.util import logging
 
 from .. import pipeline
+from ..background import connect_output
 from ..model.context import get_context, handbook_context
 from ..site.dependencies import needs_view_scopes
 from ..state import get_state
 from .discovery import TOOL_FOLDERS
-from .listeners import replace_listener
+from .listeners import replace_listener, take_listener
 from .pickling import paused
 
 if TYPE_CHECKING:
@@ -162,11 +163,18 @@ def _page_digests(app: Sphinx, env: BuildEnvironment) -> dict[str, str]:
     return digests
 
 
-def build_key(app: Sphinx, digests: Mapping[str, str], dropped: str = "") -> str:
-    """The key: page digests, dropped needs, configuration, data files, as-of date, code versions."""
+def code_version() -> str:
+    """The handbook extension's own files (path, size, time) and the Sphinx and sphinx-needs versions."""
     import sphinx
     import sphinx_needs
 
+    parts = [repr(list(_files(_PACKAGE, (".py", ".toml"), lambda d: False))), sphinx.__version__]
+    parts.append(getattr(sphinx_needs, "__version__", "?"))
+    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()
+
+
+def build_key(app: Sphinx, digests: Mapping[str, str], dropped: str = "") -> str:
+    """The key: page digests, dropped needs, configuration, data files, as-of date, code versions."""
     srcdir, confdir = Path(app.srcdir), Path(app.confdir)
     config = sorted((option.name, _stable(option.value)) for option in app.config)
     conf_py = confdir / "conf.py"
@@ -178,9 +186,7 @@ def build_key(app: Sphinx, digests: Mapping[str, str], dropped: str = "") -> str
         conf_py.read_text(encoding="utf-8") if conf_py.is_file() else "",
         repr(list(_files(srcdir, (".toml",), _tool_folder))),
         handbook_context(app).as_of.isoformat(),
-        repr(list(_files(_PACKAGE, (".py", ".toml"), lambda d: False))),
-        sphinx.__version__,
-        getattr(sphinx_needs, "__version__", "?"),
+        code_version(),
     ]
     return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()
 
@@ -310,19 +316,40 @@ def _keep(app: Sphinx, builder: Builder) -> None:
     reuse.computed = Stored(needs=needs, result=result, reasons=dict(write.reasons or {}), suspects=suspects)
 
 
-def _store(app: Sphinx, exception: Exception | None) -> None:
-    """After a build without any warning: store what it computed under its key."""
+def _part_file(app: Sphinx, key: str) -> Path:
+    path = cache_file(app, key)
+    return path.with_name(path.name + ".neu")
+
+
+def _store_part(app: Sphinx, exception: Exception | None) -> None:
+    """Write what the build computed to a part file, unless a warning came already.
+
+    Runs in the copy of the build that writes the side outputs (:mod:`..background`)
+    when there is one; :func:`_store` decides at the very end whether it is kept.
+    """
     reuse = current(app)
     if exception is not None or reuse is None or reuse.computed is None:
         return
     if getattr(app, "_warncount", 1) != 0:
         return
+    with contextlib.suppress(OSError), _part_file(app, reuse.key).open("wb") as f:
+        pickle.dump(reuse.key, f, pickle.HIGHEST_PROTOCOL)
+        pickle.dump(reuse.computed, f, pickle.HIGHEST_PROTOCOL)
+
+
+def _store(app: Sphinx, exception: Exception | None) -> None:
+    """After a build without any warning: keep the part file as the stored build; else drop it."""
+    reuse = current(app)
+    if reuse is None:
+        return
+    part = _part_file(app, reuse.key)
+    if not part.is_file():
+        return
     path = cache_file(app, reuse.key)
-    part = path.with_name(path.name + ".neu")
     with contextlib.suppress(OSError):
-        with part.open("wb") as f:
-            pickle.dump(reuse.key, f, pickle.HIGHEST_PROTOCOL)
-            pickle.dump(reuse.computed, f, pickle.HIGHEST_PROTOCOL)
+        if exception is not None or getattr(app, "_warncount", 1) != 0:
+            part.unlink()
+            return
         part.replace(path)
         older = sorted(path.parent.glob(CACHE_PATTERN), key=lambda p: p.stat().st_mtime_ns, reverse=True)
         for stale in older[KEEP:]:
@@ -409,6 +436,9 @@ def setup_reuse(app: Sphinx) -> None:
     app.connect("env-get-updated", _key_after_warnings)
     app.connect("write-started", _take, priority=pipeline.REUSE_TAKE)
     app.connect("write-started", _keep, priority=pipeline.REUSE_KEEP)
+    connect_output(app, _store_part, priority=pipeline.STORE_PART)
     app.connect("build-finished", _store, priority=pipeline.REUSE_STORE)
     replace_listener(app, "write-started", process_schemas, _skip_when_reused)
-    replace_listener(app, "build-finished", build_needs_json, _skip_needs_json_when_reused)
+    priority = take_listener(app, "build-finished", build_needs_json)
+    if priority is not None:
+        connect_output(app, _skip_needs_json_when_reused(build_needs_json), priority=priority)

@@ -55,65 +55,82 @@ if TYPE_CHECKING:
 DIGEST_FILE = "qm-ansichten-{builder}.json"
 
 
-def _render(app: Sphinx, page: str, calls: list[tuple[str, str, Any]], kept: dict[tuple[str, str], Any]) -> str:
+def _feed(digest: Any, node: nodes.Node) -> None:
+    """Add a node tree to ``digest``: tag names, attributes and texts, in document order."""
+    update = digest.update
+    stack: list[nodes.Node | None] = [node]
+    while stack:
+        item = stack.pop()
+        if item is None:
+            update(b"\x01")  # end of an element's children
+        elif isinstance(item, nodes.Text):
+            update(b"\x02" + str(item).encode("utf-8"))
+        elif isinstance(item, nodes.Element):
+            update(f"\x03{item.tagname}{item.attributes!r}".encode())
+            stack.append(None)
+            stack.extend(reversed(item.children))
+        else:
+            update(repr(item).encode("utf-8"))
+
+
+def _render(app: Sphinx, page: str, calls: list[tuple[str, str, Any]]) -> str:
     """Digest of the output of the views of ``page``, as the page renders them.
 
-    The report views' nodes go into ``kept`` ((view, chart id) → (options, result,
-    nodes)): if the page is written, it takes them instead of rendering them again.
+    The rendered views are kept for the page's writing (:func:`take_rendered`), so a
+    page written after all renders each view once.
     """
     from ..checks.suspect import render_zu_pruefen
     from ..learning.directives import VIEWS as LEARNING_VIEWS
     from ..learning.directives import get_learning
-    from ..reports.directives import render
+    from ..reports.directives import render, view_data
     from ..reports.placeholder import qm_report
     from ..reports.result import get_result
 
     digest = hashlib.blake2b(digest_size=16)
+    kept = get_state(app).write.rendered_views
     reports = learning = 0
     for kind, view, options in calls:
         if kind == "suspect":
             made = [render_zu_pruefen(app, page, options["code"])]
         elif kind == "report":
-            result, chart_id = get_result(app), f"qm-diagramm-{reports}"
-            made = render(app, qm_report("", view=view, options=options), page, result, chart_id)
-            kept[(view, chart_id)] = (options, result, made)
+            node = qm_report("", view=view, options=options)
+            data = view_data(app, node, page, get_result(app))
+            if data is not None:  # rendered from this data alone: its text stands for the output
+                made = [f"{view}:{data!r}"]
+            else:
+                made = render(app, node, page, get_result(app), f"qm-diagramm-{reports}")
+                kept[(page, kind, reports)] = (view, options, made)
             reports += 1
         else:
             opts = {**options, "chart_id": f"qm-lernzyklus-{learning}"}
             made = LEARNING_VIEWS[view](app, page, get_learning(app), opts)
+            kept[(page, kind, learning)] = (view, options, made)
             learning += 1
-        parts: list[str] = []
         for made_node in made:
-            _serialise(made_node, parts)
-        digest.update("\x00".join(parts).encode("utf-8"))
-        digest.update(b"\x01")
+            if isinstance(made_node, nodes.Node):
+                _feed(digest, made_node)
+            else:
+                digest.update(repr(made_node).encode("utf-8"))
+        digest.update(b"\x00")
     return digest.hexdigest()
 
 
-def _serialise(node: Any, parts: list[str]) -> None:
-    """What the writers read of a rendered node: element names, attributes and text.
-
-    The same information as ``pformat()`` (which took half the time of the digests),
-    as ``repr`` tokens with markers for an element's end, so different trees never
-    give the same sequence.
-    """
-    if isinstance(node, nodes.Text):
-        parts.append(repr(str(node)))
-    elif isinstance(node, nodes.Element):
-        parts.append(f"<{node.tagname} {node.attributes!r}")
-        for child in node.children:
-            _serialise(child, parts)
-        parts.append(">")
-    else:
-        parts.append(f"?{node!r}")
+def take_rendered(app: Sphinx, page: str, kind: str, index: int, view: str, options: Any) -> list[Any] | None:
+    """The view ``index`` of ``kind`` on ``page`` if it was rendered for its digest (once)."""
+    kept = get_state(app).write.rendered_views.pop((page, kind, index), None)
+    if kept is None or kept[0] != view or kept[1] != options:
+        return None
+    return kept[2]
 
 
-def _load(path: Path, outdir: str) -> dict[str, str]:
+def _load(path: Path, outdir: str, code: str) -> dict[str, str]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict) or data.get("outdir") != outdir or not isinstance(data.get("pages"), dict):
+        return {}
+    if data.get("code") != code:  # a view may render its data differently now
         return {}
     return {str(k): str(v) for k, v in data["pages"].items()}
 
@@ -141,16 +158,16 @@ def unchanged_pages(app: Sphinx, docnames: Set[str], stored: dict[str, str]) -> 
         calls = records.view_calls.get(page)
         if not calls or page in records.opaque_views:
             continue
-        kept: dict[tuple[str, str], Any] = {}
-        fresh[page] = _render(app, page, calls, kept)
+        fresh[page] = _render(app, page, calls)
         written = isinstance(builder, StandaloneHTMLBuilder) and Path(builder.get_outfilename(page)).is_file()
         if stored.get(page) == fresh[page] and written:
             skip.add(page)
-        else:
-            state.write.rendered[page] = kept
     for page in docnames - skip:
         stored.pop(page, None)
     stored.update(fresh)
+    kept = state.write.rendered_views
+    for left_out in [k for k in kept if k[0] in skip]:
+        del kept[left_out]
     return skip
 
 
@@ -180,7 +197,8 @@ def _record_forced_pages(app: Sphinx) -> None:
 
 
 def _wrap_writing(app: Sphinx) -> None:
-    from ..publish.profile import SITE_BUILDERS
+    from .builder_output import SITE_BUILDERS
+    from .reuse import code_version
 
     builder = app.builder
     if builder.name not in SITE_BUILDERS or not getattr(app.config, "handbook_speedups", True):
@@ -188,6 +206,7 @@ def _wrap_writing(app: Sphinx) -> None:
     original_prepare: Callable[[set[str]], None] = builder.prepare_writing
     path = Path(app.doctreedir) / DIGEST_FILE.format(builder=builder.name)
     outdir = str(Path(app.outdir).resolve())
+    code = code_version()
     stored: dict[str, str] = {}
     asked = {"everything": False}
 
@@ -196,7 +215,7 @@ def _wrap_writing(app: Sphinx) -> None:
     def prepare_writing(docnames: set[str]) -> None:
         # Before Sphinx prepares writing: it takes the pages to write out of the search
         # index, and puts back only those it writes. The set is the one it writes next.
-        stored.update(_load(path, outdir))
+        stored.update(_load(path, outdir, code))
         with contextlib.suppress(OSError):
             path.unlink(missing_ok=True)
         if asked["everything"]:
@@ -216,7 +235,8 @@ def _wrap_writing(app: Sphinx) -> None:
     def save(app: Sphinx, exception: Exception | None) -> None:
         if exception is None:
             with contextlib.suppress(OSError):
-                path.write_text(json.dumps({"outdir": outdir, "pages": stored}, sort_keys=True), encoding="utf-8")
+                data = {"outdir": outdir, "code": code, "pages": stored}
+                path.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
 
     builder.prepare_writing = prepare_writing  # type: ignore[method-assign,assignment]
     # Both are final in Sphinx's typing; only this build's builder object is changed.

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..background import connect_output
+from ..compat.builder_output import SITE_BUILDERS
 from ..compat.reuse import note_written, still_written
 from ..model.labels import format_date
 from .rotation import WHOLE_NETWORK
@@ -37,7 +39,6 @@ CALENDAR_DIR = "kalender"
 UID_DOMAIN = "qm-handbuch"
 PRODID = "-//qm-handbuch//Qualitätshandbuch im Netzwerk//DE"
 #: builders that write the website (the calendar files belong to it)
-SITE_BUILDERS = frozenset({"html", "dirhtml"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -169,4 +170,4 @@ def write_calendars(app: Sphinx, exception: Exception | None) -> None:
 
 def setup_calendar(app: Sphinx) -> None:
     """Write the calendar files at the end of every website build."""
-    app.connect("build-finished", write_calendars)
+    connect_output(app, write_calendars)

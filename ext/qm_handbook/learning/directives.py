@@ -30,6 +30,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..checks.diagnostics import suggest
+from ..compat.builder_output import SITE_BUILDERS
 from ..model.context import get_context, handbook_context
 from ..model.needs import resolved_needs
 from ..publish.profile import need_shown
@@ -38,7 +39,7 @@ from ..reports.views_common import bullets, para
 from ..site.dependencies import note_needs_view
 from ..state import get_state
 from . import views
-from .calendar import CALENDAR_DIR, SITE_BUILDERS, calendar_name, setup_calendar
+from .calendar import CALENDAR_DIR, calendar_name, setup_calendar
 from .cycle import cycle_view
 from .network_result import LearningResult, compute_learning
 
@@ -252,10 +253,15 @@ def process_learning(app: Sphinx, doctree: nodes.document, fromdocname: str) -> 
     placeholders = list(doctree.findall(qm_learning))
     if not placeholders:
         return
+    from ..compat.view_digests import take_rendered
+
     result = get_learning(app)
     for index, node in enumerate(placeholders):
-        options = {**node["options"], "chart_id": f"qm-lernzyklus-{index}"}
-        node.replace_self(VIEWS[node["view"]](app, fromdocname, result, options))
+        made = take_rendered(app, fromdocname, "learning", index, node["view"], node["options"])
+        if made is None:
+            options = {**node["options"], "chart_id": f"qm-lernzyklus-{index}"}
+            made = VIEWS[node["view"]](app, fromdocname, result, options)
+        node.replace_self(made)
 
 
 def setup_learning(app: Sphinx) -> None:

@@ -32,7 +32,13 @@ from sphinx import addnodes
 from sphinx.util import logging
 
 from .. import pipeline
-from ..compat.builder_output import drop_downloads, drop_index_entries, replace_cached_doctree, skip_pages
+from ..compat.builder_output import (
+    SITE_BUILDERS,
+    drop_downloads,
+    drop_index_entries,
+    replace_cached_doctree,
+    skip_pages,
+)
 from ..model.config import get_config
 from ..model.context import handbook_context
 from ..model.needs import resolved_needs
@@ -51,7 +57,6 @@ logger = logging.getLogger(__name__)
 PUBLIC_PROFILE = "oeffentlich"
 INTERNAL_PROFILE = "intern"
 PROFILES = (INTERNAL_PROFILE, PUBLIC_PROFILE)
-SITE_BUILDERS = frozenset({"html", "dirhtml"})
 MARKER_CLASS = "qm-intern"
 
 

@@ -34,14 +34,13 @@ from sphinx.util.docutils import SphinxDirective
 from ..checks.diagnostics import suggest
 from ..model.context import get_context
 from ..site.dependencies import note_needs_view
-from ..state import get_state
 from .coverage_model import GAP_KINDS, CoverageResult
 from .exports import DOWNLOADS
 from .placeholder import ReportOptions, qm_report
 from .result import get_result, setup_result
 from .views_common import Linker, para, stand
 from .views_institution import audit_view, card_line, gap_list, institution_dashboard, measures_plan
-from .views_network import comparison_view, matrix_view, network_dashboard, readiness_view
+from .views_network import comparison_data, matrix_view, network_dashboard, readiness_view, render_comparison
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -279,10 +278,23 @@ VIEWS: dict[str, Callable[[ViewCall], list[nodes.Node]]] = {
     "measures": lambda c: measures_plan(c.result, c.options, c.link),
     "readiness": lambda c: readiness_view(c.result, c.options),
     "dashboard": _dashboard,
-    "comparison": lambda c: comparison_view(c.result, c.options["anforderung"], c.link),
+    "comparison": lambda c: render_comparison(comparison_data(c.result, c.options["anforderung"], c.link)),
     "exports": lambda c: _downloads(c.app, c.result, c.fromdocname),
     "card": lambda c: card_line(c.result, c.codes[0]) if c.codes else [],
 }
+
+
+#: view name → the data its whole output is rendered from (links resolved): equal data
+#: means equal output, so the view digests (:mod:`..compat.view_digests`) need not render it
+VIEW_DATA: dict[str, Callable[[ViewCall], object]] = {
+    "comparison": lambda c: comparison_data(c.result, c.options["anforderung"], c.link),
+}
+
+
+def view_data(app: Sphinx, node: qm_report, fromdocname: str, result: CoverageResult) -> object | None:
+    """The data of a view listed in :data:`VIEW_DATA` (``None`` for the others)."""
+    data = VIEW_DATA.get(node["view"])
+    return None if data is None else data(ViewCall(app, fromdocname, result, node["options"], ""))
 
 
 def render(app: Sphinx, node: qm_report, fromdocname: str, result: CoverageResult, chart_id: str) -> list[nodes.Node]:
@@ -298,14 +310,13 @@ def process_reports(app: Sphinx, doctree: nodes.document, fromdocname: str) -> N
     placeholders = list(doctree.findall(qm_report))
     if not placeholders:
         return
+    from ..compat.view_digests import take_rendered
+
     result = get_result(app)
-    # Views the view digests rendered already for this page (same options and result): taken as they are.
-    kept = get_state(app).write.rendered.pop(fromdocname, {})
     for index, node in enumerate(placeholders):
-        chart_id = f"qm-diagramm-{index}"
-        options, made_for, made = kept.get((node["view"], chart_id), (None, None, None))
-        if made is None or made_for is not result or options != node["options"]:
-            made = render(app, node, fromdocname, result, chart_id)
+        made = take_rendered(app, fromdocname, "report", index, node["view"], node["options"])
+        if made is None:
+            made = render(app, node, fromdocname, result, f"qm-diagramm-{index}")
         node.replace_self(made)
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import pipeline
+from ..background import connect_output
+from ..compat.builder_output import SITE_BUILDERS
 from ..compat.reuse import note_written, still_written
 from ..model.context import handbook_context
 from ..model.needs import resolved_needs
@@ -70,9 +72,6 @@ def _compute(app: Sphinx, builder: Builder) -> None:
     get_result(app)
 
 
-SITE_BUILDERS = frozenset({"html", "dirhtml"})
-
-
 def _write_exports(app: Sphinx, exception: Exception | None) -> None:
     # Exports belong to the website only, not to other HTML-based outputs such as the PDFs.
     from ..compat.preview_mode import is_preview
@@ -89,4 +88,4 @@ def _write_exports(app: Sphinx, exception: Exception | None) -> None:
 def setup_result(app: Sphinx) -> None:
     """Compute the result after sphinx-needs sealed the needs; write the exports at the end."""
     app.connect("write-started", _compute, priority=pipeline.AFTER_NEEDS_RESOLVED)
-    app.connect("build-finished", _write_exports)
+    connect_output(app, _write_exports)

@@ -44,7 +44,11 @@ def status_node(status: str, text: str | None = None) -> nodes.inline:
 
 def ref(link: Linker, docname: str, anchor: str, text: str, classes: Iterable[str] = ()) -> nodes.Node:
     """A link to ``docname#anchor`` (plain text when there is no target)."""
-    uri = link(docname, anchor) if docname else None
+    return ref_to(link(docname, anchor) if docname else None, text, classes)
+
+
+def ref_to(uri: str | None, text: str, classes: Iterable[str] = ()) -> nodes.Node:
+    """A link to ``uri`` (plain text when there is none)."""
     if uri is None:
         return nodes.inline(text, text, classes=list(classes))
     return nodes.reference(text, text, refuri=uri, internal=True, classes=list(classes))

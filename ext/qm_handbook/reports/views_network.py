@@ -10,6 +10,7 @@ partners can learn from each other.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from docutils import nodes
@@ -28,6 +29,7 @@ from .views_common import (
     pct,
     readiness_cells,
     ref,
+    ref_to,
     stand,
     status_node,
     table,
@@ -112,26 +114,62 @@ def matrix_view(
     return out
 
 
-def comparison_view(result: CoverageResult, requirement: str, link: Linker) -> list[nodes.Node]:
-    """How every institution implements one requirement."""
-    rows: list[Sequence[Content]] = []
+@dataclass(frozen=True, slots=True)
+class ComparisonRow:
+    """One institution's row of the side-by-side view: all it shows, links resolved."""
+
+    label: str
+    status: str
+    #: (link target or None, title, excerpt) per statement
+    statements: tuple[tuple[str | None, str, str], ...]
+    valid_evidence: int
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonData:
+    """Everything the side-by-side view of one requirement shows (equal data, equal output)."""
+
+    as_of: str
+    summary: str
+    rows: tuple[ComparisonRow, ...]
+
+
+def comparison_data(result: CoverageResult, requirement: str, link: Linker) -> ComparisonData:
+    """The data of the side-by-side view of ``requirement``."""
+    rows: list[ComparisonRow] = []
     for member in result.institutions.values():
         cell = member.cells.get(requirement)
         if cell is None:
             continue
-        if cell.statements:
-            text: list[nodes.Node] = []
-            for st in cell.statements:
-                text.append(para(ref(link, st.docname, st.id, st.title, classes=["qm-titel"]), ": ", st.excerpt))
-        else:
-            text = [no_entries("keine Umsetzung beschrieben")]
+        statements = tuple(
+            (link(st.docname, st.id) if st.docname else None, st.title, st.excerpt) for st in cell.statements
+        )
         valid = sum(1 for e in cell.evidence if e.validity in ("gueltig", "laeuft_ab"))
-        rows.append([f"{member.code} {member.institution.short_name}", status_node(cell.status), text, str(valid)])
+        rows.append(ComparisonRow(f"{member.code} {member.institution.short_name}", cell.status, statements, valid))
     readiness = result.requirement_readiness.get(requirement)
     summary = f"Reifegrad im Netzwerk: {pct(readiness.percent) if readiness else '–'}"
+    return ComparisonData(format_date(result.as_of), summary, tuple(rows))
+
+
+def comparison_view(result: CoverageResult, requirement: str, link: Linker) -> list[nodes.Node]:
+    """How every institution implements one requirement."""
+    return render_comparison(comparison_data(result, requirement, link))
+
+
+def render_comparison(data: ComparisonData) -> list[nodes.Node]:
+    """The side-by-side view from its data alone."""
+    rows: list[Sequence[Content]] = []
+    for row in data.rows:
+        if row.statements:
+            text: list[nodes.Node] = [
+                para(ref_to(uri, title, classes=["qm-titel"]), ": ", excerpt) for uri, title, excerpt in row.statements
+            ]
+        else:
+            text = [no_entries("keine Umsetzung beschrieben")]
+        rows.append([row.label, status_node(row.status), text, str(row.valid_evidence)])
     box = nodes.container(classes=["qm-vergleich"])
     box += nodes.rubric(text="So setzen die Einrichtungen die Anforderung um")
-    box += para(f"Stand: {format_date(result.as_of)} · {summary}", classes=["qm-stand"])
+    box += para(f"Stand: {data.as_of} · {data.summary}", classes=["qm-stand"])
     if rows:
         box += table(["Einrichtung", "Status", "Umsetzung", "gültige Nachweise"], rows, widths=[18, 12, 60, 10])
     else:

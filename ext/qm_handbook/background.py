@@ -1,0 +1,219 @@
+"""Outputs that nothing in the build reads are written in a copy of the build, beside the pages.
+
+``needs.json``, the evaluation downloads (metrics, CSV, XLSX), the calendars, Sphinx's
+``objects.inv`` and the stored build of :mod:`.compat.reuse` come from data that is final
+once the needs are resolved and the coverage result is computed: nothing written
+afterwards changes them, and no page reads them. The need checks only warn. In a large
+network all this takes a few seconds, which the build spent on one core while the other
+one idled.
+
+A feature connects such a writer with :func:`connect_output` instead of connecting it to
+``build-finished`` itself. When writing starts (:data:`.pipeline.SIDE_OUTPUTS_START`,
+after the result and the public profile), the build forks: the copy runs every such
+writer, in the order of their priorities, while the build writes the pages. When the
+build finishes (:data:`.pipeline.SIDE_OUTPUTS_JOIN`, before any other handler), it waits
+for the copy and passes on its log messages, so warnings count as if the build had
+written the outputs itself. A writer that failed in the copy, or a copy that did not
+finish, is simply run again by the build itself at its usual place; so is every writer
+when no copy was made.
+
+A copy is made only on Linux (``fork`` is safe there for a process without threads),
+for the website builders, with the speed-ups on (``handbook_speedups``), outside the live
+preview (which writes none of these outputs) and when the build runs no other thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import logging
+import os
+import pickle
+import sys
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.util.logging import LogCollector, get_node_location
+
+from . import pipeline
+from .compat.builder_output import SITE_BUILDERS
+from .state import get_state
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+
+Handler = Callable[["Sphinx", "Exception | None"], Any]
+
+#: Attributes of a log record that Sphinx's handlers read (besides level and message).
+_RECORD_EXTRAS = ("type", "subtype", "location", "nonl", "color", "once", "skip_warningsiserror")
+
+
+@dataclass(slots=True)
+class SideJob:
+    """The running copy of the build: its process and the file it reports into."""
+
+    pid: int
+    report: Path
+    #: writers (by their position in the registry) the copy finished without error
+    done: set[int] = field(default_factory=set)
+    joined: bool = False
+
+
+def connect_output(app: Sphinx, handler: Handler, priority: int = pipeline.SPHINX_DEFAULT) -> None:
+    """Connect ``handler`` to ``build-finished``; it may run early, in a copy of the build.
+
+    ``handler(app, exception)`` must write files only, read nothing that the page writing
+    changes, and do nothing that the build itself reads afterwards.
+    """
+    registry = get_state(app).side_outputs
+    index = len(registry)
+    registry.append((priority, handler))
+
+    def unless_done(app: Sphinx, exception: Exception | None) -> Any:
+        job = get_state(app).write.side_job
+        if job is not None and index in job.done:
+            return None
+        return handler(app, exception)
+
+    app.connect("build-finished", unless_done, priority=priority)
+
+
+def will_copy(app: Sphinx) -> bool:
+    """Whether this build writes its side outputs in a copy (decided once, in the write phase).
+
+    A writer that is skipped in the build because the copy runs it must ask this, not
+    whether the copy is running: if making the copy fails, the build runs the writer
+    itself at ``build-finished``.
+    """
+    write = get_state(app).write
+    if write.side_copy is None:
+        write.side_copy = bool(get_state(app).side_outputs) and _can_fork(app)
+    return write.side_copy
+
+
+def _can_fork(app: Sphinx) -> bool:
+    from .compat.preview_mode import is_preview
+
+    return (
+        sys.platform.startswith("linux")
+        and hasattr(os, "fork")
+        and app.builder.name in SITE_BUILDERS
+        and bool(getattr(app.config, "handbook_speedups", True))
+        and not is_preview(app.config)
+        and threading.active_count() == 1
+    )
+
+
+def _portable(record: logging.LogRecord) -> dict[str, Any]:
+    """A log record as plain data (a node as location becomes its ``file:line``)."""
+    data: dict[str, Any] = {
+        "name": record.name,
+        "levelno": record.levelno,
+        "levelname": record.levelname,
+        "msg": record.getMessage(),
+        "args": None,
+    }
+    for extra in _RECORD_EXTRAS:
+        if hasattr(record, extra):
+            value = getattr(record, extra)
+            if isinstance(value, nodes.Node):
+                value = get_node_location(value)
+            data[extra] = value
+    return data
+
+
+def _run_copy(app: Sphinx, report: Path) -> None:
+    """In the copy: run every writer, report which finished and what they logged."""
+    gc.disable()  # short-lived; collecting would only copy memory pages of the build
+    outcome: list[tuple[int, bool, list[dict[str, Any]]]] = []
+    registry = get_state(app).side_outputs
+    for index in sorted(range(len(registry)), key=lambda i: registry[i][0]):
+        collector = LogCollector()
+        with collector.collect():
+            try:
+                registry[index][1](app, None)
+                ok = True
+            except Exception:  # the build runs this writer again itself and reports the error
+                ok = False
+        records = [_portable(r) for r in collector.logs] if ok else []
+        # later writers see the warnings as the build would (the stored build is not kept)
+        app._warncount += sum(1 for r in records if r["levelno"] >= logging.WARNING)
+        outcome.append((index, ok, records))
+    with report.open("wb") as f:
+        pickle.dump(outcome, f, pickle.HIGHEST_PROTOCOL)
+
+
+def _start(app: Sphinx, builder: Builder) -> None:
+    """When writing starts: fork a copy that writes the side outputs."""
+    state = get_state(app)
+    if not will_copy(app):
+        return
+    handle, name = tempfile.mkstemp(prefix="qm-nebenlauf-", suffix=".pickle", dir=app.doctreedir)
+    os.close(handle)
+    report = Path(name)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    try:
+        pid = os.fork()
+    except OSError:  # no copy (e.g. no memory for it): the build writes them itself
+        report.unlink(missing_ok=True)
+        return
+    if pid == 0:  # pragma: no cover - the copy reports through the file, then ends at once
+        code = 1
+        try:
+            _run_copy(app, report)
+            code = 0
+        finally:
+            os._exit(code)
+    state.write.side_job = SideJob(pid=pid, report=report)
+
+
+def _join(app: Sphinx, exception: Exception | None) -> None:
+    """When the build finishes: wait for the copy, take over its messages."""
+    job = get_state(app).write.side_job
+    if job is None or job.joined:
+        return
+    job.joined = True
+    _, status = os.waitpid(job.pid, 0)
+    outcome: list[tuple[int, bool, list[dict[str, Any]]]] = []
+    if os.waitstatus_to_exitcode(status) == 0:
+        with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError), job.report.open("rb") as f:
+            outcome = pickle.load(f)
+    with contextlib.suppress(OSError):
+        job.report.unlink()
+    for index, ok, records in outcome:
+        if not ok:
+            continue
+        job.done.add(index)
+        for data in records:
+            logging.getLogger(data["name"]).handle(logging.makeLogRecord(data))
+
+
+def _inventory_as_side_output(app: Sphinx) -> None:
+    """Sphinx's ``objects.inv`` lists the objects found while reading: a side output too."""
+
+    builder = app.builder
+    dump: Callable[[], None] | None = getattr(builder, "dump_inventory", None)
+    if builder.name not in SITE_BUILDERS or dump is None:
+        return
+
+    def write_inventory(app: Sphinx, exception: Exception | None) -> None:
+        if exception is None:
+            dump()
+
+    setattr(builder, "dump_inventory", lambda: None)  # noqa: B010 - written by write_inventory
+    connect_output(app, write_inventory)
+
+
+def setup_background(app: Sphinx) -> None:
+    """Fork the copy when writing starts; wait for it first thing when the build finishes."""
+    app.connect("builder-inited", _inventory_as_side_output)
+    app.connect("write-started", _start, priority=pipeline.SIDE_OUTPUTS_START)
+    app.connect("build-finished", _join, priority=pipeline.SIDE_OUTPUTS_JOIN)

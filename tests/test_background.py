@@ -1,0 +1,129 @@
+"""Side outputs written in a copy of the build (``qm_handbook/background.py``).
+
+Real builds of a copy of the incremental test root: the copy runs the need checks and
+writes ``needs.json``, the exports, the calendars, ``objects.inv`` and the stored build;
+the files equal those of a build without a copy, a warning in the copy reaches the
+build's warnings with its location, and a writer that fails in the copy is run again by
+the build itself.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.docutils import docutils_namespace
+
+from conftest import html_app, uncoloured
+from qm_handbook import background
+from qm_handbook.background import connect_output
+from qm_handbook.compat.reuse import cache_file, current
+from qm_handbook.state import get_state
+
+ROOT = Path(__file__).parent / "roots" / "test-incremental"
+pytestmark = pytest.mark.skipif(not background.sys.platform.startswith("linux"), reason="the copy is made on Linux")
+
+
+def _side_files(outdir: Path) -> dict[str, bytes]:
+    names = ["needs.json", "metrics.json", "objects.inv"]
+    names += [str(p.relative_to(outdir)) for p in sorted((outdir / "auswertung").iterdir())]
+    names += [str(p.relative_to(outdir)) for p in sorted((outdir / "kalender").iterdir())]
+    return {name: (outdir / name).read_bytes() for name in names}
+
+
+def _build(tmp_path: Path, name: str, *writers: background.Handler) -> tuple[Sphinx, str]:
+    src = tmp_path / f"{name}-src"
+    shutil.copytree(ROOT, src)
+    warning = StringIO()
+    with docutils_namespace():
+        app = html_app(src, tmp_path / name, warning)
+        for writer in writers:
+            connect_output(app, writer)
+        app.build()
+    return app, uncoloured(warning.getvalue())
+
+
+def test_the_copy_writes_the_same_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app, warnings = _build(tmp_path, "copy")
+    assert warnings == ""
+    job = get_state(app).write.side_job
+    assert job is not None and job.joined
+    # every writer (checks, needs.json, exports, calendars, inventory, stored build) finished in the copy
+    assert job.done == set(range(len(get_state(app).side_outputs)))
+    reuse = current(app)
+    assert reuse is not None and cache_file(app, reuse.key).is_file()
+    assert not job.report.exists()
+
+    monkeypatch.setattr(background, "_can_fork", lambda app: False)
+    alone, warnings = _build(tmp_path, "alone")
+    assert warnings == ""
+    assert get_state(alone).write.side_job is None
+    copied, written = _side_files(tmp_path / "copy" / "html"), _side_files(tmp_path / "alone" / "html")
+    assert {"needs.json", "metrics.json", "auswertung/auswertung.xlsx", "kalender/netzwerk.ics"} <= written.keys()
+    assert sorted(copied) == sorted(written)
+    assert [name for name in written if copied[name] != written[name]] == []
+
+
+def test_a_warning_in_the_copy_counts(tmp_path: Path) -> None:
+    def warn(app: Sphinx, exception: Exception | None) -> None:
+        logging.getLogger(__name__).warning("Probe aus der Kopie", location=("index", 3))
+
+    app, warnings = _build(tmp_path, "warn", warn)
+    assert "index.md:3: WARNING: Probe aus der Kopie" in warnings
+    assert app._warncount == 1
+    # a build with a warning keeps no stored build, also when the copy wrote its part
+    reuse = current(app)
+    assert reuse is not None
+    assert not cache_file(app, reuse.key).exists()
+    assert list(cache_file(app, reuse.key).parent.glob("*.neu")) == []
+
+
+def test_a_writer_failing_in_the_copy_runs_again(tmp_path: Path) -> None:
+    parent = os.getpid()
+    mark = tmp_path / "geschrieben.txt"
+
+    def fail_in_copy(app: Sphinx, exception: Exception | None) -> None:
+        if os.getpid() != parent:
+            raise RuntimeError("in der Kopie")
+        mark.write_text(f"{parent}", encoding="utf-8")
+
+    app, warnings = _build(tmp_path, "fail", fail_in_copy)
+    assert warnings == ""
+    job = get_state(app).write.side_job
+    assert job is not None
+    assert len(get_state(app).side_outputs) - 1 not in job.done
+    assert mark.read_text(encoding="utf-8") == f"{parent}"
+
+
+def test_check_warnings_from_the_copy_as_from_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A need check run in the copy warns like one run in the build: German text, file, line."""
+
+    def warnings_of(name: str) -> tuple[Sphinx, list[str]]:
+        src = tmp_path / name
+        shutil.copytree(ROOT, src)
+        page = src / "institutions" / "alpha" / "umsetzung.md"
+        text = page.read_text(encoding="utf-8")
+        assert ":status: teilweise" in text
+        page.write_text(text.replace(":status: teilweise", ":status: halbfertig", 1), encoding="utf-8")
+        warning = StringIO()
+        with docutils_namespace():
+            app = html_app(src, tmp_path / f"{name}-out", warning)
+            app.build()
+        return app, uncoloured(warning.getvalue()).replace(str(src), "SRC").splitlines()
+
+    app, copied = warnings_of("copy")
+    job = get_state(app).write.side_job
+    assert job is not None and job.done == set(range(len(get_state(app).side_outputs)))
+    assert app._warncount == 1
+    assert len(copied) == 1
+    assert copied[0].startswith("SRC/institutions/alpha/umsetzung.md:22: WARNING: Der Status „halbfertig“")
+    assert copied[0].endswith("[qm.bad_status]")
+    monkeypatch.setattr(background, "_can_fork", lambda app: False)
+    alone, written = warnings_of("alone")
+    assert get_state(alone).write.side_job is None
+    assert copied == written
