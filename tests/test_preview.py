@@ -148,8 +148,8 @@ def test_warm_builds_run_in_a_fork_and_fall_back_to_a_new_process(
     assert not (out / "html" / PENDING).exists()  # a full build, which caught up
 
 
-def recorder(calls: list[list[str]], code: int) -> Callable[[Sequence[str]], int]:
-    def run_build(args: Sequence[str]) -> int:
+def recorder(calls: list[list[str]], code: int) -> Callable[..., int]:
+    def run_build(args: Sequence[str], changed: Sequence[Path] = (), *, prepared: bool = True) -> int:
         calls.append(list(args))
         return code
 
