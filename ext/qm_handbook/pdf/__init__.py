@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 
 from ..model.config import get_config
-from ._builder import WEB_ONLY_CLASS, QmPdfBuilder, pdf_href
+from ._assemble import WEB_ONLY_CLASS
+from ._builder import QmPdfBuilder, pdf_href
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -33,6 +33,8 @@ _WRAPPER_CLASSES = {"table-wrapper", "math-wrapper"}
 _NEED_ID = re.compile(ID_REGEX)
 #: Class of links whose text is a need ID.
 ID_LINK_CLASS = "qm-pdf-idlink"
+#: Class of nodes that only make sense on the website (e.g. the PDF download link).
+WEB_ONLY_CLASS = "qm-nur-web"
 
 
 def doc_anchor(docname: str) -> str:
@@ -41,18 +43,20 @@ def doc_anchor(docname: str) -> str:
 
 
 def _localize(tree: nodes.Element, docname: str, keep: Set[str]) -> None:
-    """Prefix every ID of one page's doctree, except need IDs (``keep``)."""
+    """Prefix every ID of one page's doctree, except need IDs (``keep``); drop website-only parts."""
     prefix = doc_anchor(docname) + "--"
 
     def local(value: str) -> str:
         return value if value in keep else prefix + value
 
-    # The theme wraps tables in a container that copies the table's IDs (for scrolling on
-    # screens); on paper the wrapper is useless and its copies would be duplicate anchors.
-    for wrapper in list(tree.findall(nodes.container)):
-        if _WRAPPER_CLASSES & set(wrapper["classes"]):
-            wrapper.replace_self(wrapper.children)
-    for node in tree.findall(nodes.Element):
+    wrappers: list[nodes.Element] = []
+    web_only: list[nodes.Element] = []
+    for node in tree.findall(nodes.Element):  # one walk: pages are large, walks add up over many PDFs
+        classes = node["classes"]
+        if WEB_ONLY_CLASS in classes:
+            web_only.append(node)
+        elif isinstance(node, nodes.container) and not _WRAPPER_CLASSES.isdisjoint(classes):
+            wrappers.append(node)
         if node.get("ids"):
             node["ids"] = [local(i) for i in node["ids"]]
         for attr in _REF_ATTRS:
@@ -61,6 +65,13 @@ def _localize(tree: nodes.Element, docname: str, keep: Set[str]) -> None:
                 node[attr] = local(value)
             elif isinstance(value, list) and value:
                 node[attr] = [local(v) for v in value]
+    # The theme wraps tables in a container that copies the table's IDs (for scrolling on
+    # screens); on paper the wrapper is useless and its copies would be duplicate anchors.
+    for wrapper in wrappers:
+        wrapper.replace_self(wrapper.children)
+    for node in web_only:
+        if node.parent is not None:
+            node.parent.remove(node)
     first = next(iter(tree.findall(nodes.section)), None)
     if first is not None:
         first["ids"].insert(0, doc_anchor(docname))
@@ -133,7 +144,7 @@ def _unwrap(ref: nodes.reference) -> None:
     ref.replace_self(nodes.inline("", "", *ref.children, classes=["qm-pdf-extern"]))
 
 
-def fix_references(tree: nodes.Element, pages: Iterable[str], keep: Set[str]) -> None:
+def fix_references(tree: nodes.Element, pages: Iterable[str], keep: Set[str]) -> set[str]:
     """Point every link at an anchor in this PDF, or make it plain text.
 
     Call on the assembled document (resolved links carry ``#document-…`` URIs).
@@ -141,9 +152,11 @@ def fix_references(tree: nodes.Element, pages: Iterable[str], keep: Set[str]) ->
     :param tree: the assembled document
     :param pages: the pages inlined into this PDF
     :param keep: IDs that were not prefixed (need IDs)
+    :return: the IDs that links of the document now point to (``#id``)
     """
     included = set(pages)
     present = all_ids(tree)
+    targets: set[str] = set()
     for ref in list(tree.findall(nodes.reference)):
         uri = ref.get("refuri")
         if uri is None:
@@ -166,7 +179,9 @@ def fix_references(tree: nodes.Element, pages: Iterable[str], keep: Set[str]) ->
             target = ""  # a file of the website: not part of the PDF
         if target and target in present:
             ref["refuri"] = "#" + target
+            targets.add(target)
             if _NEED_ID.match(ref.astext()):
                 ref["classes"].append(ID_LINK_CLASS)  # never hyphenated (print.css)
         else:
             _unwrap(ref)
+    return targets

@@ -41,7 +41,7 @@ from ._media import Assets
 from ._plan import PdfJob, pdf_workers, plan_jobs
 from ._render import RenderResult, RenderTask
 from ._syntax import PAGE_MARK
-from ._translate import TypstTranslator, link_targets
+from ._translate import TypstTranslator
 from ._workers import TypstPool
 
 if TYPE_CHECKING:
@@ -52,8 +52,6 @@ logger = logging.getLogger(__name__)
 
 #: Folder below the doctree folder holding one compile folder (Typst's root) per PDF.
 WORK_DIR = "qmpdf"
-#: Class of nodes that only make sense on the website (e.g. the PDF download link).
-WEB_ONLY_CLASS = "qm-nur-web"
 
 
 class QmPdfBuilder(Builder):
@@ -147,21 +145,18 @@ class QmPdfBuilder(Builder):
             top = ctx.institutions_dir + "/"
             include = lambda d: not d.startswith(top)  # noqa: E731
         doctree, pages = inline_pages(self, job.start, include, keep, prepare)
-        for node in list(doctree.findall(nodes.Element)):
-            if WEB_ONLY_CLASS in node["classes"]:
-                node.parent.remove(node)
         if inst is not None and inst.catalog in ctx.catalogs:
             coverage = get_result(self._app)
             member = coverage.institutions[inst.code]
             doctree += catalog_chapter(ctx.catalogs[inst.catalog], statements_by_requirement(member))
             doctree += audit_appendix(coverage, inst, self._linker())
-        fix_references(doctree, pages, keep)
+        linked = fix_references(doctree, pages, keep)
         self.post_process_images(doctree)
         folder = Path(self.doctreedir) / WORK_DIR / job.slug
         shutil.rmtree(folder, ignore_errors=True)
         assets = Assets(folder)
         rows = self._control_rows(pages)
-        targets = link_targets(doctree) | {row.anchor for row in rows}
+        targets = linked | {row.anchor for row in rows}
         translator = TypstTranslator(srcdir=Path(self.srcdir), assets=assets, targets=targets, docname=job.start)
         body = translator.translate(doctree.children)
         log_problems(

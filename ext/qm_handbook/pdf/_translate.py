@@ -44,15 +44,6 @@ class Issue:
     message: str
 
 
-def link_targets(tree: nodes.Node) -> set[str]:
-    """IDs that an internal link of ``tree`` points to."""
-    return {
-        ref["refuri"][1:]
-        for ref in tree.findall(nodes.reference)
-        if isinstance(ref.get("refuri"), str) and ref["refuri"].startswith("#") and len(ref["refuri"]) > 1
-    }
-
-
 class TypstTranslator:
     """Writes one assembled doctree as Typst markup (see module docstring)."""
 
