@@ -127,3 +127,32 @@ def test_check_warnings_from_the_copy_as_from_the_build(tmp_path: Path, monkeypa
     alone, written = warnings_of("alone")
     assert get_state(alone).write.side_job is None
     assert copied == written
+
+
+def test_the_environment_saved_by_a_copy_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The environment is saved by a copy made after reading; the next build takes it up."""
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def counting_fork() -> int:
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counting_fork)
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src)
+    with docutils_namespace():
+        first = html_app(src, tmp_path / "out")
+        first.build()
+    assert len(forks) == 2  # the environment after reading, the side outputs when writing starts
+    assert get_state(first).write.env_saver is None  # waited for
+    read: list[str] = []
+    with docutils_namespace():
+        second = html_app(src, tmp_path / "out")
+        second.connect("env-before-read-docs", lambda app, env, docnames: read.extend(docnames))
+        second.build()
+    assert not second.fresh_env_used
+    assert read == []
+    assert len(second.env.found_docs) == len(first.env.found_docs) > 0

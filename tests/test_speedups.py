@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib
 import json
+import shutil
 from io import StringIO
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
@@ -84,3 +86,19 @@ def test_function_strings_parse_as_before() -> None:
     again = DynamicFunctionParsed.from_string('meta("status", prefix="Status: ")')
     assert parsed is again
     assert parsed.name == "meta" and parsed.args == ("status",) and dict(parsed.kwargs) == {"prefix": "Status: "}
+
+
+def test_all_needs_events_reach_their_listeners(tmp_path: Path) -> None:
+    """The all-needs events are skipped only without listeners; a listener still gets every need."""
+    from sphinx.util.docutils import docutils_namespace
+
+    from conftest import html_app
+
+    src = tmp_path / "src"
+    shutil.copytree(Path(__file__).parent / "roots" / "test-incremental", src)
+    seen: dict[str, int] = {}
+    with docutils_namespace():
+        app = html_app(src, tmp_path / "out")
+        app.connect("needs-before-sealing", lambda app, needs: seen.update(sealing=len(needs)))
+        app.build()
+    assert seen["sealing"] == len(app.env._needs_all_needs) > 0  # type: ignore[attr-defined]

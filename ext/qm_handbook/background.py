@@ -17,6 +17,10 @@ written the outputs itself. A writer that failed in the copy, or a copy that did
 finish, is simply run again by the build itself at its usual place; so is every writer
 when no copy was made.
 
+The environment Sphinx saves after reading is saved the same way (:class:`_EnvPickle`):
+by a copy made at that moment, while the build goes on; the build waits for it when it
+finishes.
+
 A copy is made only on Linux (``fork`` is safe there for a process without threads),
 for the website builders, with the speed-ups on (``handbook_speedups``), outside the live
 preview (which writes none of these outputs) and when the build runs no other thread.
@@ -38,6 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from sphinx.util import logging as sphinx_logging
 from sphinx.util.logging import LogCollector, get_node_location
 
 from . import pipeline
@@ -49,6 +54,7 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
 
 Handler = Callable[["Sphinx", "Exception | None"], Any]
+_LOG = sphinx_logging.getLogger(__name__)
 
 #: Attributes of a log record that Sphinx's handlers read (besides level and message).
 _RECORD_EXTRAS = ("type", "subtype", "location", "nonl", "color", "once", "skip_warningsiserror")
@@ -157,9 +163,7 @@ def _start(app: Sphinx, builder: Builder) -> None:
     handle, name = tempfile.mkstemp(prefix="qm-nebenlauf-", suffix=".pickle", dir=app.doctreedir)
     os.close(handle)
     report = Path(name)
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
-            stream.flush()
+    _flush_streams()
     try:
         pid = os.fork()
     except OSError:  # no copy (e.g. no memory for it): the build writes them itself
@@ -175,8 +179,67 @@ def _start(app: Sphinx, builder: Builder) -> None:
     state.write.side_job = SideJob(pid=pid, report=report)
 
 
+class _EnvPickle:
+    """Stands in for the ``pickle`` module in :mod:`sphinx.builders`: the environment is saved in a copy.
+
+    Sphinx saves the environment after reading and before writing, and waits for it
+    (about a second at 130 institutions). The copy made at that moment holds exactly the
+    environment Sphinx would save; it writes it into the file Sphinx opened, while the
+    build goes on. Everything else is passed to :mod:`pickle`.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(pickle, name)
+
+    def dump(self, obj: Any, file: Any, *args: Any, **kwargs: Any) -> None:
+        from sphinx.environment import BuildEnvironment
+
+        app = getattr(obj, "_app", None) if isinstance(obj, BuildEnvironment) else None
+        if app is None or not _can_fork(app):
+            pickle.dump(obj, file, *args, **kwargs)
+            return
+        _flush_streams()
+        try:
+            pid = os.fork()
+        except OSError:
+            pickle.dump(obj, file, *args, **kwargs)
+            return
+        if pid == 0:  # pragma: no cover - the copy only writes the file, then ends
+            code = 1
+            try:
+                gc.disable()
+                pickle.dump(obj, file, *args, **kwargs)
+                file.flush()
+                code = 0
+            finally:
+                os._exit(code)
+        get_state(app).write.env_saver = pid
+
+
+def _flush_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+
+
+def _wait_for_env(app: Sphinx) -> None:
+    """Wait for the copy saving the environment; if it failed, the next build starts afresh."""
+    from sphinx.application import ENV_PICKLE_FILENAME
+
+    write = get_state(app).write
+    if write.env_saver is None:
+        return
+    _, status = os.waitpid(write.env_saver, 0)
+    write.env_saver = None
+    if os.waitstatus_to_exitcode(status) != 0:
+        with contextlib.suppress(OSError):
+            (Path(app.doctreedir) / ENV_PICKLE_FILENAME).unlink()
+        _LOG.info("Die Umgebung wurde nicht gespeichert; der nächste Lauf liest alle Seiten neu.")
+
+
 def _join(app: Sphinx, exception: Exception | None) -> None:
-    """When the build finishes: wait for the copy, take over its messages."""
+    """When the build finishes: wait for the copies, take over the messages of the side outputs."""
+    _wait_for_env(app)
     job = get_state(app).write.side_job
     if job is None or job.joined:
         return
@@ -213,7 +276,11 @@ def _inventory_as_side_output(app: Sphinx) -> None:
 
 
 def setup_background(app: Sphinx) -> None:
-    """Fork the copy when writing starts; wait for it first thing when the build finishes."""
+    """Save the environment in a copy; fork the side outputs' copy when writing starts; wait for both."""
+    import sphinx.builders
+
+    if getattr(sphinx.builders, "pickle", None) is pickle:  # as in Sphinx 9; otherwise saved as usual
+        setattr(sphinx.builders, "pickle", _EnvPickle())  # noqa: B010 - Sphinx's module global
     app.connect("builder-inited", _inventory_as_side_output)
     app.connect("write-started", _start, priority=pipeline.SIDE_OUTPUTS_START)
     app.connect("build-finished", _join, priority=pipeline.SIDE_OUTPUTS_JOIN)

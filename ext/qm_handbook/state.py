@@ -120,6 +120,8 @@ class WritePhase:
     reuse: Reuse | None = None
     #: (page, kind, index) → (view, options, nodes) rendered for a view digest, see :mod:`.compat.view_digests`
     rendered_views: dict[tuple[str, str, int], tuple[str, Any, list[Any]]] = field(default_factory=dict)
+    #: process id of the copy saving the environment, see :mod:`.background`
+    env_saver: int | None = None
     #: whether the side outputs are written in a copy of the build, see :mod:`.background`
     side_copy: bool | None = None
     #: the copy of the build writing the side outputs, see :mod:`.background`

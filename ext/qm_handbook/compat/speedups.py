@@ -1,6 +1,6 @@
 """Speed-ups for sphinx-needs 9.1 that do not change its output.
 
-Measured on synthetic networks (see :mod:`.bench`), three spots of sphinx-needs grow
+Measured on synthetic networks (see :mod:`.bench`), these spots of sphinx-needs grow
 with the size of the network without need:
 
 * Need cards: the layout engine parses every ``<<meta(...)>>`` call of the layout
@@ -16,6 +16,10 @@ with the size of the network without need:
 * ``needs.json``: written with :func:`json.dump`, which always uses Python's slow
   pure-Python encoder; the same text is produced with :func:`json.dumps` (C encoder)
   and written at once, several times faster for thousands of needs.
+* Events: Sphinx builds ``repr()`` of the arguments of every event for a debug line,
+  also when nobody logs it. sphinx-needs passes all needs to two events nobody listens
+  to in the handbook; ``repr()`` of 13,136 needs took about a second per build. They are
+  emitted only when some extension listens.
 * Reading: before a page is read, sphinx-needs removes the page's needs by scanning
   *all* needs. On a fresh build no page has needs yet, which made reading quadratic in
   the number of pages; pages the environment does not know yet are skipped.
@@ -168,6 +172,25 @@ def _skip_purge_of_unknown_pages(app: Sphinx) -> None:
         raise _fail("purge_needs")
 
 
+#: sphinx-needs' events that pass all needs; Sphinx builds ``repr()`` of the arguments of
+#: every event for a debug line, 13,136 needs took about a second for the two
+_NEEDS_EVENTS = frozenset({"needs-before-post-processing", "needs-before-sealing"})
+
+
+def _quiet_needs_events(app: Sphinx) -> None:
+    """Emit sphinx-needs' all-needs events only when some extension listens to them."""
+    events = app.events
+    original = events.emit
+
+    @functools.wraps(original)
+    def emit(name: str, *args: Any, **kwargs: Any) -> list[Any]:
+        if name in _NEEDS_EVENTS and _ACTIVE["on"] and not events.listeners.get(name):
+            return []  # what Sphinx returns for an event without listeners
+        return original(name, *args, **kwargs)
+
+    setattr(events, "emit", emit)  # noqa: B010 - this app's event manager only
+
+
 def _switch(app: Sphinx, config: Config) -> None:
     _ACTIVE["on"] = bool(config.handbook_speedups)
 
@@ -179,6 +202,7 @@ def setup_speedups(app: Sphinx) -> None:
     _cache_inline_parsing()
     _fast_needs_json()
     _skip_purge_of_unknown_pages(app)
+    _quiet_needs_events(app)
     if "handbook_speedups" not in app.config:
         app.add_config_value("handbook_speedups", True, "", types=frozenset({bool}))
     app.connect("config-inited", _switch, priority=pipeline.SWITCH_SPEEDUPS)
