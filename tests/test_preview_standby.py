@@ -46,6 +46,10 @@ def service(tmp_path: Path) -> Iterator[Path]:
         preview_standby.stop()
 
 
+def _stamps(folder: Path) -> dict[Path, int]:
+    return {path: path.stat().st_mtime_ns for path in folder.rglob("*") if path.is_file()}
+
+
 def test_pages_only() -> None:
     here = Path(__file__)
     assert preview_standby.pages_only([ROOT / "index.md", ROOT / PROOFS])
@@ -61,7 +65,9 @@ def test_prepared_build_writes_what_a_full_build_writes(tmp_path: Path, service:
     args = ["-d", str(out / "doctrees"), str(work), str(out / "html")]
     assert preview.run_build(args) == 0
     assert not preview_standby.last_prepared  # the first build of a preview
+    files = _stamps(out / "html")
     assert preview_standby.prepared()  # the next build is ready: it has read the pages before the edit
+    assert _stamps(out / "html") == files  # and wrote nothing the browser may be loading
     before = len(service.read_bytes())
 
     # A status edit and a new unknown key in a page header: the prepared build shows both.

@@ -15,7 +15,8 @@ text. This module does it while the author is still typing:
 * On the next save, if only page sources (``.md``, ``.rst``) changed, the standby is
   released: it prints what it kept back, checks the page files (the page scan of
   :func:`~..checks.validate.scan_pages`, left out while waiting because the pages were
-  still being edited) and builds. Sphinx finds the changed pages by their time stamps,
+  still being edited) and builds. While it waits it writes nothing into the output
+  folder, which the browser is reading. Sphinx finds the changed pages by their time stamps,
   as in every build.
 * Anything else drops the standby and the build starts from the beginning as before:
   a data file, ``conf.py``, a template or a static file changed, a page was removed,
@@ -32,6 +33,7 @@ from __future__ import annotations
 import datetime
 import io
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -127,6 +129,7 @@ def _wait_then_build(args: Sequence[str], go: int, ready: int, build_once: Build
     deferred: list[tuple[Any, Any]] = []
     # The page scan checks the pages' text, which may still change: it runs when released.
     setattr(validate, "scan_pages", lambda app, config: deferred.append((app, config)))  # noqa: B010
+    copies = _copy_jquery_later()
     prepared = Sphinx.build
 
     def build_when_released(app: Sphinx, *args: Any, **kwargs: Any) -> None:
@@ -149,12 +152,40 @@ def _wait_then_build(args: Sequence[str], go: int, ready: int, build_once: Build
         os.dup2(streams[1], 2)
         kept.seek(0)
         os.write(1, kept.read())
+        for source, target in copies:
+            shutil.copyfile(source, target)
         for found in deferred:
             scan(*found)
         prepared(app, *args, **kwargs)
 
     setattr(Sphinx, "build", build_when_released)  # noqa: B010
     exit_now(build_once([*colour, *args]))
+
+
+def _copy_jquery_later() -> list[tuple[str, str]]:
+    """Keep sphinxcontrib-jquery from copying its files while the build is prepared.
+
+    It copies them into the output folder as soon as the configuration is read. The
+    standby is prepared right after a build, while the browser reloads the page and
+    fetches them: it would get a file being rewritten. The copies are made when released.
+    """
+    copies: list[tuple[str, str]] = []
+    try:
+        from sphinxcontrib import jquery  # type: ignore[import-untyped]
+    except ImportError:
+        return copies
+    add_js_files = jquery.add_js_files
+
+    def add_js_files_later(app: Any, config: Any) -> None:
+        copy = shutil.copyfile
+        setattr(shutil, "copyfile", lambda source, target, **kwargs: copies.append((source, target)))  # noqa: B010
+        try:
+            add_js_files(app, config)
+        finally:
+            setattr(shutil, "copyfile", copy)  # noqa: B010
+
+    setattr(jquery, "add_js_files", add_js_files_later)  # noqa: B010
+    return copies
 
 
 def _writer(fd: int, like: TextIO) -> TextIO:
