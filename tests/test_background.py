@@ -156,3 +156,55 @@ def test_the_environment_saved_by_a_copy_loads(tmp_path: Path, monkeypatch: pyte
     assert not second.fresh_env_used
     assert read == []
     assert len(second.env.found_docs) == len(first.env.found_docs) > 0
+
+
+def test_another_project_in_the_same_process_saves_its_environment(tmp_path: Path) -> None:
+    """After a handbook build, a project without the extension builds as usual in the same process."""
+    _build(tmp_path, "handbook")
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "conf.py").write_text("project = 'ohne Handbuch'\n", encoding="utf-8")
+    (plain / "index.rst").write_text("Titel\n=====\n\nText.\n", encoding="utf-8")
+    for _ in range(2):
+        warning = StringIO()
+        with docutils_namespace():
+            app = html_app(plain, tmp_path / "plain-out", warning)
+            app.build()
+        assert uncoloured(warning.getvalue()) == ""
+    assert not app.fresh_env_used  # the second build loaded what the first saved
+
+
+def test_suppressed_check_warnings_keep_the_stored_build(tmp_path: Path) -> None:
+    """A check code silenced with ``suppress_warnings`` does not stop the stored build from being kept."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src)
+    page = src / "institutions" / "alpha" / "umsetzung.md"
+    page.write_text(page.read_text(encoding="utf-8").replace(":status: teilweise", ":status: halbfertig", 1), "utf-8")
+    warning = StringIO()
+    with docutils_namespace():
+        app = html_app(src, tmp_path / "out", warning, confoverrides={"suppress_warnings": ["qm.bad_status"]})
+        app.build()
+    assert uncoloured(warning.getvalue()) == ""
+    assert get_state(app).write.side_job is not None
+    reuse = current(app)
+    assert reuse is not None and cache_file(app, reuse.key).is_file()
+
+
+def test_a_failed_public_build_leaves_no_unfiltered_needs_json_or_inventory(tmp_path: Path) -> None:
+    """The copy wrote needs.json and objects.inv before the build failed: the public profile removes them."""
+    src = tmp_path / "src"
+    shutil.copytree(Path(__file__).parent / "roots" / "test-publish", src)
+
+    def fail(app: Sphinx, doctree: object, docname: str) -> None:
+        raise RuntimeError("Abbruch beim Schreiben")
+
+    with docutils_namespace():
+        app = html_app(src, tmp_path / "out", confoverrides={"handbook_profil": "oeffentlich"})
+        app.connect("doctree-resolved", fail)
+        with pytest.raises(Exception, match="Abbruch beim Schreiben"):
+            app.build()
+    assert get_state(app).write.side_job is not None
+    outdir = tmp_path / "out" / "html"
+    assert (outdir / "metrics.json").is_file()  # the copy did write
+    assert not (outdir / "needs.json").exists()
+    assert not (outdir / "objects.inv").exists()

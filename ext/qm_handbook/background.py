@@ -21,9 +21,15 @@ The environment Sphinx saves after reading is saved the same way (:class:`_EnvPi
 by a copy made at that moment, while the build goes on; the build waits for it when it
 finishes.
 
-A copy is made only on Linux (``fork`` is safe there for a process without threads),
-for the website builders, with the speed-ups on (``handbook_speedups``), outside the live
-preview (which writes none of these outputs) and when the build runs no other thread.
+A copy is made only on Linux (``fork`` is safe there for a process without threads;
+Windows has none, and on macOS system libraries forbid it), for the website builders,
+with the speed-ups on (``handbook_speedups``), outside the live preview's builds (their
+side outputs are few and small; a copy would only add its start) and when the build
+runs no other thread. Only builds with the handbook extension are affected: another
+project built in the same process saves its environment as usual.
+
+After a failed build, outputs the copy wrote stay (they belong to the sources just
+read); the public profile removes its unfiltered ``needs.json`` and ``objects.inv``.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ import pickle
 import sys
 import tempfile
 import threading
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,6 +146,7 @@ def _run_copy(app: Sphinx, report: Path) -> None:
     gc.disable()  # short-lived; collecting would only copy memory pages of the build
     outcome: list[tuple[int, bool, list[dict[str, Any]]]] = []
     registry = get_state(app).side_outputs
+    parent = os.getppid()
     for index in sorted(range(len(registry)), key=lambda i: registry[i][0]):
         collector = LogCollector()
         with collector.collect():
@@ -147,10 +155,9 @@ def _run_copy(app: Sphinx, report: Path) -> None:
                 ok = True
             except Exception:  # the build runs this writer again itself and reports the error
                 ok = False
-        records = [_portable(r) for r in collector.logs] if ok else []
-        # later writers see the warnings as the build would (the stored build is not kept)
-        app._warncount += sum(1 for r in records if r["levelno"] >= logging.WARNING)
-        outcome.append((index, ok, records))
+        outcome.append((index, ok, [_portable(r) for r in collector.logs] if ok else []))
+        if os.getppid() != parent:
+            break  # the build is gone: write nothing more
     with report.open("wb") as f:
         pickle.dump(outcome, f, pickle.HIGHEST_PROTOCOL)
 
@@ -160,14 +167,16 @@ def _start(app: Sphinx, builder: Builder) -> None:
     state = get_state(app)
     if not will_copy(app):
         return
-    handle, name = tempfile.mkstemp(prefix="qm-nebenlauf-", suffix=".pickle", dir=app.doctreedir)
-    os.close(handle)
-    report = Path(name)
-    _flush_streams()
+    report: Path | None = None
     try:
+        handle, name = tempfile.mkstemp(prefix="qm-nebenlauf-", suffix=".pickle", dir=app.doctreedir)
+        os.close(handle)
+        report = Path(name)
+        _flush_streams()
         pid = os.fork()
-    except OSError:  # no copy (e.g. no memory for it): the build writes them itself
-        report.unlink(missing_ok=True)
+    except OSError:  # no copy (no memory, doctree folder not writable): the build writes them itself
+        if report is not None:
+            report.unlink(missing_ok=True)
         return
     if pid == 0:  # pragma: no cover - the copy reports through the file, then ends at once
         code = 1
@@ -195,8 +204,8 @@ class _EnvPickle:
         from sphinx.environment import BuildEnvironment
 
         app = getattr(obj, "_app", None) if isinstance(obj, BuildEnvironment) else None
-        if app is None or not _can_fork(app):
-            pickle.dump(obj, file, *args, **kwargs)
+        if app is None or "qm_handbook" not in app.extensions or not _can_fork(app):
+            pickle.dump(obj, file, *args, **kwargs)  # other projects in the same process: as usual
             return
         _flush_streams()
         try:
@@ -211,6 +220,9 @@ class _EnvPickle:
                 pickle.dump(obj, file, *args, **kwargs)
                 file.flush()
                 code = 0
+            except BaseException:
+                traceback.print_exc()  # the build reports the failure when it waits for the copy
+                _flush_streams()
             finally:
                 os._exit(code)
         get_state(app).write.env_saver = pid
@@ -234,7 +246,13 @@ def _wait_for_env(app: Sphinx) -> None:
     if os.waitstatus_to_exitcode(status) != 0:
         with contextlib.suppress(OSError):
             (Path(app.doctreedir) / ENV_PICKLE_FILENAME).unlink()
-        _LOG.info("Die Umgebung wurde nicht gespeichert; der nächste Lauf liest alle Seiten neu.")
+        _LOG.warning(
+            "Die Umgebung des Laufs konnte nicht gespeichert werden (Fehlermeldung oben); der nächste "
+            "Lauf liest deshalb alle Seiten neu. Tritt das wieder auf, bitte die Meldung an die "
+            "Entwicklung weitergeben.",
+            type="qm",
+            subtype="env_not_saved",
+        )
 
 
 def _join(app: Sphinx, exception: Exception | None) -> None:

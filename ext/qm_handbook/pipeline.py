@@ -77,8 +77,9 @@ Other events:
                                      (600): the public profile redacts it and hides
                                      internal pages before anything is written
 ``SIDE_OUTPUTS_START``          700  ``write-started``: after the public profile (650):
-                                     the copy that writes needs.json, the exports,
-                                     the calendars and the stored build starts with
+                                     the copy that runs the need checks and writes
+                                     needs.json, the exports, the calendars,
+                                     objects.inv and the stored build starts with
                                      the final (redacted) data (:mod:`.background`)
 ``BEFORE_NEED_CARDS``           400  ``doctree-resolved``: before sphinx-needs (500)
                                      renders need cards: internal items are removed
@@ -91,8 +92,10 @@ Other events:
                                      :mod:`.background`): the need checks, when that
                                      copy runs them; before the stored build's part
                                      file, which a warning prevents
-``REDACT_OUTPUTS``              700  ``build-finished``: after sphinx-needs (500)
-                                     wrote needs.json; filters it and objects.inv
+``REDACT_OUTPUTS``              700  ``build-finished``: after needs.json and objects.inv
+                                     are written (by the copy, joined at 1, or by
+                                     their writers at 500); filters them (removes
+                                     them after a failed build)
 ``WRITE_CHECK_REPORT``          900  ``build-finished``: after the other handlers, so
                                      the warning counts are complete
 ``LEAK_CHECK``                  950  ``build-finished``: last writer done: scans

@@ -121,6 +121,13 @@ CODES: dict[str, Code] = {
             "Meinten Sie „alle“? Bis dahin gilt der Vorgabewert „aktuell“.",
         ),
         _code(
+            "env_not_saved",
+            "warning",
+            "Die Umgebung eines Laufs konnte nicht gespeichert werden; der nächste Lauf liest alle Seiten neu.",
+            "Die Umgebung des Laufs konnte nicht gespeichert werden (Fehlermeldung oben); der nächste Lauf "
+            "liest deshalb alle Seiten neu. …",
+        ),
+        _code(
             "unknown_key",
             "warning",
             "Eine Daten-Datei enthält einen unbekannten Schlüssel.",

@@ -5,7 +5,10 @@
   goes on.
 * While reading: sphinx-needs' English duplicate-ID warning is captured (the second
   need is dropped by sphinx-needs; we remember where it was).
-* Before writing, once over all needs: :func:`qm_handbook.checks.check_all`.
+* Once over all needs, after sphinx-needs resolved them: :func:`qm_handbook.checks.check_all`;
+  before any page is written, or, when the build writes its side outputs in a copy
+  (:mod:`qm_handbook.background`), in that copy while the pages are written (its
+  warnings count as the build's own; they appear after those of the page writing).
 * At the end: with ``handbook_check_report`` set, a JSON summary of all warnings per
   code is written (used by ``python3 noxfile.py -s check``).
 """
@@ -147,8 +150,9 @@ def _recheck_fresh(app: Sphinx) -> None:
 
 
 def run_checks(app: Sphinx, builder: Builder) -> None:
-    """Run every need check once, before any page is written.
+    """Run every need check once: now, before any page is written, or in the side outputs' copy.
 
+    The re-check reasons and suspects, which pages show, are computed here in any case.
     Not when the build reuses the last clean build's needs (:mod:`..compat.reuse`):
     the same needs gave no problem then.
     """

@@ -172,8 +172,10 @@ class NeedDisplayCollector(EnvironmentCollector):
         old = {i: p for i, p in previous.items() if p.docname in reread or i in new}
         if all(old.get(i) == p for i, p in new.items()) and old.keys() <= new.keys():
             return []
-        incoming = _incoming(needs, link_names(next(iter(needs.values()))) if needs else [])
-        docname_of = {need_id: str(need["docname"]) for need_id, need in needs.items()}
+        current = {i: p for i, p in previous.items() if i in needs}
+        current.update(new)
+        incoming = _incoming(current, old.keys() | new.keys())
+        docname_of = {need_id: p.docname for need_id, p in current.items()}
         ctx = get_context(env)
 
         def owner_of(docname: str) -> str | None:
@@ -202,13 +204,12 @@ def _all_prints(needs: Mapping[str, Any]) -> dict[str, NeedPrint]:
     return {need_id: fingerprint(need, links) for need_id, need in needs.items()}
 
 
-def _incoming(needs: Mapping[str, Any], links: list[str]) -> dict[str, set[str]]:
-    """Need id → pages of the needs that link to it."""
+def _incoming(prints: Mapping[str, NeedPrint], wanted: Set[str]) -> dict[str, set[str]]:
+    """Need id (of ``wanted``) → pages of the needs that link to it (from their fingerprints)."""
     result: dict[str, set[str]] = {}
-    for need in needs.values():
-        for name in links:
-            for target in need.get(name) or ():
-                result.setdefault(str(target).split(".")[0], set()).add(str(need["docname"]))
+    for found in prints.values():
+        for target in found.targets & wanted:
+            result.setdefault(target, set()).add(found.docname)
     return result
 
 

@@ -254,11 +254,19 @@ def _is_internal_target(ref: nodes.reference, here: str, index: VisibilityIndex,
 
 
 def _redact_outputs(app: Sphinx, exception: BaseException | None) -> None:
-    """Filter needs.json and objects.inv (written by sphinx-needs and Sphinx)."""
-    if exception is not None or not _public_site(app):
+    """Filter needs.json and objects.inv (written by sphinx-needs and Sphinx).
+
+    After a failed build they are removed instead: they may have been written (by the
+    copy of the build, :mod:`..background`, or before the failure) but not filtered.
+    """
+    if not _public_site(app):
+        return
+    outdir = Path(app.outdir)
+    if exception is not None:
+        for unfiltered in ("needs.json", "objects.inv"):
+            (outdir / unfiltered).unlink(missing_ok=True)
         return
     index = get_visibility(app)
-    outdir = Path(app.outdir)
     needs_json = outdir / "needs.json"
     if needs_json.is_file():
         data = json.loads(needs_json.read_text(encoding="utf-8"))
