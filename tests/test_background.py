@@ -57,7 +57,8 @@ def test_the_copy_writes_the_same_files(tmp_path: Path, monkeypatch: pytest.Monk
     assert job.done == set(range(len(get_state(app).side_outputs)))
     reuse = current(app)
     assert reuse is not None and cache_file(app, reuse.key).is_file()
-    assert not job.report.exists()
+    assert len(job.copies) == 2  # checks, needs.json, calendars, inventory | exports, stored build
+    assert not any(report.exists() for _pid, report in job.copies)
 
     monkeypatch.setattr(background, "_can_fork", lambda app: False)
     alone, warnings = _build(tmp_path, "alone")
@@ -146,7 +147,7 @@ def test_the_environment_saved_by_a_copy_loads(tmp_path: Path, monkeypatch: pyte
     with docutils_namespace():
         first = html_app(src, tmp_path / "out")
         first.build()
-    assert len(forks) == 2  # the environment after reading, the side outputs when writing starts
+    assert len(forks) == 3  # the environment after reading, two copies for the side outputs when writing starts
     assert get_state(first).write.env_saver is None  # waited for
     read: list[str] = []
     with docutils_namespace():

@@ -228,3 +228,21 @@ def test_terminal_report_builds_with_the_dummy_builder(built: SphinxTestApp, tmp
     reference = io.StringIO()
     main(["report", "--metrics", str(Path(built.outdir) / "metrics.json")], out=reference)
     assert out.getvalue() == reference.getvalue()
+
+
+def test_xlsx_keeps_text_starting_with_equals_as_text(tmp_path: Path) -> None:
+    """Text from the sources that starts with "=" is a string in the workbook, never a formula."""
+    from qm_handbook.reports.exports import write_xlsx
+
+    path = tmp_path / "auswertung.xlsx"
+    write_xlsx(
+        path,
+        {"luecken": (["ID", "Text", "Frist"], [["X1", '=HYPERLINK("http://x")', dt.date(2026, 1, 2)]])},
+        dt.date(2026, 6, 30),
+    )
+    sheet = load_workbook(path)["Lücken"]
+    assert sheet["B2"].value == '=HYPERLINK("http://x")'
+    assert sheet["B2"].data_type == "s"
+    assert sheet["C2"].number_format == "DD.MM.YYYY"
+    assert sheet["A1"].font.b
+    assert sheet.freeze_panes == "A2"

@@ -69,24 +69,25 @@ _RECORD_EXTRAS = ("type", "subtype", "location", "nonl", "color", "once", "skip_
 
 @dataclass(slots=True)
 class SideJob:
-    """The running copy of the build: its process and the file it reports into."""
+    """The running copies of the build: their processes and the files they report into."""
 
-    pid: int
-    report: Path
-    #: writers (by their position in the registry) the copy finished without error
+    #: (process id, report file) per copy
+    copies: list[tuple[int, Path]] = field(default_factory=list)
+    #: writers (by their position in the registry) a copy finished without error
     done: set[int] = field(default_factory=set)
     joined: bool = False
 
 
-def connect_output(app: Sphinx, handler: Handler, priority: int = pipeline.SPHINX_DEFAULT) -> None:
+def connect_output(app: Sphinx, handler: Handler, priority: int = pipeline.SPHINX_DEFAULT, *, copy: int = 0) -> None:
     """Connect ``handler`` to ``build-finished``; it may run early, in a copy of the build.
 
     ``handler(app, exception)`` must write files only, read nothing that the page writing
-    changes, and do nothing that the build itself reads afterwards.
+    changes, and do nothing that the build itself reads afterwards. ``copy`` numbers the
+    copy it runs in: writers of different numbers run side by side.
     """
     registry = get_state(app).side_outputs
     index = len(registry)
-    registry.append((priority, handler))
+    registry.append((priority, handler, copy))
 
     def unless_done(app: Sphinx, exception: Exception | None) -> Any:
         job = get_state(app).write.side_job
@@ -141,13 +142,14 @@ def _portable(record: logging.LogRecord) -> dict[str, Any]:
     return data
 
 
-def _run_copy(app: Sphinx, report: Path) -> None:
-    """In the copy: run every writer, report which finished and what they logged."""
+def _run_copy(app: Sphinx, report: Path, copy: int) -> None:
+    """In copy number ``copy``: run its writers, report which finished and what they logged."""
     gc.disable()  # short-lived; collecting would only copy memory pages of the build
     outcome: list[tuple[int, bool, list[dict[str, Any]]]] = []
     registry = get_state(app).side_outputs
     parent = os.getppid()
-    for index in sorted(range(len(registry)), key=lambda i: registry[i][0]):
+    mine = [i for i in range(len(registry)) if registry[i][2] == copy]
+    for index in sorted(mine, key=lambda i: registry[i][0]):
         collector = LogCollector()
         with collector.collect():
             try:
@@ -163,29 +165,31 @@ def _run_copy(app: Sphinx, report: Path) -> None:
 
 
 def _start(app: Sphinx, builder: Builder) -> None:
-    """When writing starts: fork a copy that writes the side outputs."""
+    """When writing starts: fork the copies that write the side outputs."""
     state = get_state(app)
     if not will_copy(app):
         return
-    report: Path | None = None
-    try:
-        handle, name = tempfile.mkstemp(prefix="qm-nebenlauf-", suffix=".pickle", dir=app.doctreedir)
-        os.close(handle)
-        report = Path(name)
-        _flush_streams()
-        pid = os.fork()
-    except OSError:  # no copy (no memory, doctree folder not writable): the build writes them itself
-        if report is not None:
-            report.unlink(missing_ok=True)
-        return
-    if pid == 0:  # pragma: no cover - the copy reports through the file, then ends at once
-        code = 1
+    job = state.write.side_job = SideJob()
+    for copy in sorted({entry[2] for entry in state.side_outputs}):
+        report: Path | None = None
         try:
-            _run_copy(app, report)
-            code = 0
-        finally:
-            os._exit(code)
-    state.write.side_job = SideJob(pid=pid, report=report)
+            handle, name = tempfile.mkstemp(prefix="qm-nebenlauf-", suffix=".pickle", dir=app.doctreedir)
+            os.close(handle)
+            report = Path(name)
+            _flush_streams()
+            pid = os.fork()
+        except OSError:  # no copy (no memory, doctree folder not writable): the build writes them itself
+            if report is not None:
+                report.unlink(missing_ok=True)
+            continue
+        if pid == 0:  # pragma: no cover - the copy reports through the file, then ends at once
+            code = 1
+            try:
+                _run_copy(app, report, copy)
+                code = 0
+            finally:
+                os._exit(code)
+        job.copies.append((pid, report))
 
 
 class _EnvPickle:
@@ -258,18 +262,22 @@ def _wait_for_env(app: Sphinx) -> None:
 def _join(app: Sphinx, exception: Exception | None) -> None:
     """When the build finishes: wait for the copies, take over the messages of the side outputs."""
     _wait_for_env(app)
-    job = get_state(app).write.side_job
+    state = get_state(app)
+    job = state.write.side_job
     if job is None or job.joined:
         return
     job.joined = True
-    _, status = os.waitpid(job.pid, 0)
     outcome: list[tuple[int, bool, list[dict[str, Any]]]] = []
-    if os.waitstatus_to_exitcode(status) == 0:
-        with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError), job.report.open("rb") as f:
-            outcome = pickle.load(f)
-    with contextlib.suppress(OSError):
-        job.report.unlink()
-    for index, ok, records in outcome:
+    for pid, report in job.copies:
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) == 0:
+            with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError), report.open("rb") as f:
+                outcome.extend(pickle.load(f))
+        with contextlib.suppress(OSError):
+            report.unlink()
+    # the messages in the order of the writers, as the build would have logged them
+    registry = state.side_outputs
+    for index, ok, records in sorted(outcome, key=lambda found: (registry[found[0]][0], found[0])):
         if not ok:
             continue
         job.done.add(index)

@@ -154,8 +154,8 @@ class BuildState:
     forced: set[str] = field(default_factory=set)
     #: pages read in this build whose digest changed (:mod:`.compat.reuse`)
     changed_pages: set[str] = field(default_factory=set)
-    #: writers of outputs nothing in the build reads: (priority, handler), see :mod:`.background`
-    side_outputs: list[tuple[int, Handler]] = field(default_factory=list)
+    #: writers of outputs nothing in the build reads: (priority, handler, copy), see :mod:`.background`
+    side_outputs: list[tuple[int, Handler, int]] = field(default_factory=list)
     write: WritePhase = field(default_factory=WritePhase)
 
     def __reduce__(self) -> tuple[Any, ...]:

@@ -436,7 +436,7 @@ def setup_reuse(app: Sphinx) -> None:
     app.connect("env-get-updated", _key_after_warnings)
     app.connect("write-started", _take, priority=pipeline.REUSE_TAKE)
     app.connect("write-started", _keep, priority=pipeline.REUSE_KEEP)
-    connect_output(app, _store_part, priority=pipeline.STORE_PART)
+    connect_output(app, _store_part, priority=pipeline.STORE_PART, copy=1)
     app.connect("build-finished", _store, priority=pipeline.REUSE_STORE)
     replace_listener(app, "write-started", process_schemas, _skip_when_reused)
     priority = take_listener(app, "build-finished", build_needs_json)

@@ -267,34 +267,50 @@ _SHEET_TITLES = {"matrix": "Matrix", "massnahmen": "Maßnahmen", "nachweise": "N
 
 
 def write_xlsx(path: Path, tables: dict[str, Sheet], as_of: dt.date) -> None:
-    """One worksheet per table; dates as real dates shown as TT.MM.JJJJ."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    """One worksheet per table; dates as real dates shown as TT.MM.JJJJ.
 
-    book = Workbook()
-    book.remove(book.active)
+    Written in openpyxl's write-only mode (rows are streamed, no cell objects kept):
+    column widths and the frozen header row are set before the rows.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
     for stem, (headers, rows) in tables.items():
         sheet = book.create_sheet(_SHEET_TITLES.get(stem, stem))
-        sheet.append(list(headers))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append(list(row))
-        for column in sheet.iter_cols(min_row=2):
-            for cell in column:
-                if isinstance(cell.value, dt.date):
-                    cell.number_format = "DD.MM.YYYY"
-                elif cell.data_type == "f":
-                    cell.data_type = "s"  # text from the sources starting with "=" stays text, never a formula
         for index, header in enumerate(headers, start=1):
             width = max([len(str(header)), *(len(_csv_value(r[index - 1])) for r in rows)])
-            sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = min(60, width + 2)
+            sheet.column_dimensions[get_column_letter(index)].width = min(60, width + 2)
         sheet.freeze_panes = "A2"
+        head = []
+        for header in headers:
+            cell = WriteOnlyCell(sheet, value=header)
+            cell.font = bold
+            head.append(cell)
+        sheet.append(head)
+        for row in rows:
+            sheet.append([_xlsx_value(sheet, value, WriteOnlyCell) for value in row])
     book.properties.title = f"Auswertung, Stand {format_date(as_of)}"
     book.properties.created = dt.datetime.combine(as_of, dt.time())
     buffer = io.BytesIO()
     book.save(buffer)
     path.write_bytes(_reproducible_zip(buffer.getvalue(), as_of))
+
+
+def _xlsx_value(sheet: Any, value: Value, cell_type: Any) -> Any:
+    """A value as written: dates formatted TT.MM.JJJJ, text starting with "=" kept as text."""
+    if isinstance(value, dt.date):
+        cell = cell_type(sheet, value=value)
+        cell.number_format = "DD.MM.YYYY"
+        return cell
+    if isinstance(value, str) and value.startswith("="):
+        cell = cell_type(sheet, value=value)
+        cell.data_type = "s"  # text from the sources starting with "=" stays text, never a formula
+        return cell
+    return value
 
 
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")

@@ -88,4 +88,4 @@ def _write_exports(app: Sphinx, exception: Exception | None) -> None:
 def setup_result(app: Sphinx) -> None:
     """Compute the result after sphinx-needs sealed the needs; write the exports at the end."""
     app.connect("write-started", _compute, priority=pipeline.AFTER_NEEDS_RESOLVED)
-    connect_output(app, _write_exports)
+    connect_output(app, _write_exports, copy=1)  # beside the checks and needs.json
