@@ -4,7 +4,9 @@
 for each number of institutions, the network with needs and the same pages without
 needs (see :mod:`.synth`), and measures with ``sphinx-build -b html -W --keep-going -n``:
 
-* the full build (fresh environment), time per page and peak memory (RSS),
+* the full build (fresh environment), time per page and peak memory (RSS of the largest
+  process, and the sampled sum of PSS over the build's processes, which counts memory the
+  build shares with its copies once),
 * a no-op build (nothing changed),
 * an incremental build after editing one statement (an ``umsetzung``: title and status),
 
@@ -19,6 +21,7 @@ of the machine. Times are wall-clock seconds of one run; the machine load is rec
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import re
@@ -26,6 +29,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -46,6 +50,8 @@ class Run:
     seconds: float
     peak_rss_mb: float
     cpu_seconds: float = 0.0
+    #: largest sum of the proportional memory (PSS) of the run's processes, sampled (Linux)
+    peak_pss_mb: float = 0.0
 
 
 @dataclass(slots=True)
@@ -74,7 +80,14 @@ def timed(cmd: list[str], report: Path, *, cwd: Path | None = None, what: str = 
     environ = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     extension = str(Path(__file__).resolve().parents[2])
     environ["PYTHONPATH"] = os.pathsep.join(p for p in (extension, environ.get("PYTHONPATH", "")) if p)
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=environ, cwd=cwd)
+    with subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environ, cwd=cwd
+    ) as running:
+        sampler = _PssSampler(running.pid)
+        sampler.start()
+        stdout, stderr = running.communicate()
+        sampler.stop()
+    proc = subprocess.CompletedProcess(cmd, running.returncode, stdout, stderr)
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"{what or cmd[0]} fehlgeschlagen:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
@@ -88,7 +101,46 @@ def timed(cmd: list[str], report: Path, *, cwd: Path | None = None, what: str = 
     if not peak_kb:
         # Fallback: the largest child so far (monotonic, so only exact for the largest run).
         peak_kb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-    return Run(seconds=seconds, peak_rss_mb=peak_kb / 1024, cpu_seconds=cpu)
+    return Run(seconds=seconds, peak_rss_mb=peak_kb / 1024, cpu_seconds=cpu, peak_pss_mb=sampler.peak_kb / 1024)
+
+
+class _PssSampler(threading.Thread):
+    """Samples the summed PSS of a process and its descendants every 0.1 s (Linux; 0 elsewhere).
+
+    The build's copies (:mod:`..background`) share memory pages with it; RSS counts a shared
+    page in every process, PSS splits it, so the sum is the memory the run really occupies.
+    """
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_kb = 0
+        self._done = threading.Event()
+
+    def _tree(self) -> list[int]:
+        found, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            with contextlib.suppress(OSError, ValueError):
+                for task in Path(f"/proc/{pid}/task").iterdir():
+                    todo.extend(int(c) for c in (task / "children").read_text().split())
+        return found
+
+    def run(self) -> None:
+        while not self._done.wait(0.1):
+            total = 0
+            for pid in self._tree():
+                with contextlib.suppress(OSError):
+                    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                        if line.startswith("Pss:"):
+                            total += int(line.split()[1])
+                            break
+            self.peak_kb = max(self.peak_kb, total)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
 
 
 def sphinx_build(src: Path, *, fresh: bool, jobs: str = "1") -> Run:
@@ -170,8 +222,8 @@ def table(results: dict[int, tuple[Result, Result]]) -> str:
         "| Einrichtungen | Seiten | Needs | Vollständig (s) | s je Seite | ohne Needs (s) | Faktor | "
         "CPU vollständig / ohne Needs (s) | Faktor CPU | "
         "Leerlauf (s) | Satz geändert (s) | Aussage geändert (s) | ohne Needs: geändert (s) | Spitze RSS (MB) | "
-        "ohne Needs RSS (MB) |\n"
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        "Spitze PSS aller Prozesse (MB) | ohne Needs RSS (MB) |\n"
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     )
     rows = []
     for count, (hb, plain) in sorted(results.items()):
@@ -182,7 +234,8 @@ def table(results: dict[int, tuple[Result, Result]]) -> str:
             f"{_num(hb.full.cpu_seconds)} / {_num(plain.full.cpu_seconds)} | {_num(cpu_factor, 2)} | "
             f"{_num(hb.noop.seconds)} | {_num(hb.sentence.seconds)} | {_num(hb.edit.seconds)} | "
             f"{_num(plain.edit.seconds)} | "
-            f"{max(hb.full.peak_rss_mb, hb.edit.peak_rss_mb):.0f} | {plain.full.peak_rss_mb:.0f} |"
+            f"{max(hb.full.peak_rss_mb, hb.edit.peak_rss_mb):.0f} | "
+            f"{max(hb.full.peak_pss_mb, hb.edit.peak_pss_mb):.0f} | {plain.full.peak_rss_mb:.0f} |"
         )
     return head + "\n".join(rows) + "\n"
 
