@@ -44,7 +44,7 @@ def test_report_pages_written_only_when_their_views_change(tmp_path: Path, case:
     build(work, tmp_path / "inc")
     edit(work / PROOFS, OWNER.format("Leitung"), OWNER.format("QMB"))
     _app, first = build(work, tmp_path / "inc")
-    assert first >= REPORTS  # no digests yet: written, and their digests stored
+    assert not first & REPORTS  # digests stored while the first build wrote them; nothing new to show
     (page, old, new), expected = CASES[case]
     edit(work / page, old, new)
     _app, second = build(work, tmp_path / "inc")
@@ -108,3 +108,20 @@ def test_new_code_writes_every_report_page(tmp_path: Path, monkeypatch: pytest.M
     edit(work / PROOFS, OWNER.format("QMB"), OWNER.format("Team"))
     _app, written = build(work, tmp_path / "inc")
     assert written >= REPORTS
+
+
+def test_digests_stored_by_any_build_that_writes_the_page(tmp_path: Path) -> None:
+    """A full build stores the digests of the pages it writes: the first status change after it
+    writes only the report pages whose views change, as later ones do."""
+    work = tmp_path / "src"
+    shutil.copytree(ROOT, work)
+    build(work, tmp_path / "inc")  # a fresh environment: every page written, digests noted while writing
+    (page, old, new), expected = CASES["status"]
+    edit(work / page, old, new)
+    _app, written = build(work, tmp_path / "inc")
+    assert REPORTS & written == expected
+    clean_src = tmp_path / "clean-src"
+    shutil.copytree(work, clean_src)
+    build(clean_src, tmp_path / "clean")
+    incremental, clean = pages(tmp_path / "inc" / "html"), pages(tmp_path / "clean" / "html")
+    assert [name for name in clean if incremental[name] != clean[name]] == []

@@ -62,6 +62,8 @@ Other events:
 ``REUSE_KEY``                   600  ``env-updated``: after sphinx-needs (500) has merged
                                      the needs read in parallel; digests the pages read
                                      for :mod:`.compat.reuse` before the environment is saved
+``AFTER_READ_PAGES_KNOWN``      600  ``env-get-updated``: after the collectors (500) have
+                                     recorded which pages were read in this build
 ``AFTER_SPHINX_COLLECTORS``     600  ``doctree-read``: after Sphinx's collectors (500)
                                      have stored the page metadata
 ``AFTER_NEEDS_RESOLVED``        600  ``write-started``: after sphinx-needs (500) has
@@ -136,6 +138,9 @@ RESUME_GC = 999
 # env-updated
 NEW_WRITE_PHASE = 1
 REUSE_KEY = 600
+
+# env-get-updated
+AFTER_READ_PAGES_KNOWN = 600
 
 # doctree-read
 AFTER_SPHINX_COLLECTORS = 600

@@ -118,6 +118,8 @@ class WritePhase:
     cards: CardIndex | None = None
     #: key and stored data of the last clean build, see :mod:`.compat.reuse`
     reuse: Reuse | None = None
+    #: page → (kind, index) → digest of each view as the page was written (:mod:`.compat.view_digests`)
+    view_parts: dict[str, dict[tuple[str, int], bytes]] | None = None
     #: (page, kind, index) → (view, options, nodes) rendered for a view digest, see :mod:`.compat.view_digests`
     rendered_views: dict[tuple[str, str, int], tuple[str, Any, list[Any]]] = field(default_factory=dict)
     #: process id of the copy saving the environment, see :mod:`.background`

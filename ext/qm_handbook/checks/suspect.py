@@ -60,8 +60,12 @@ def _entry(app: Sphinx, fromdocname: str, item: Suspect) -> nodes.list_item:
 
 def process_zu_pruefen(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
     """Fill every placeholder with the statements found by the checks."""
-    for node in list(doctree.findall(qm_zu_pruefen)):
-        node.replace_self(render_zu_pruefen(app, fromdocname, node["code"]))
+    from ..compat.view_digests import record_view
+
+    for index, node in enumerate(list(doctree.findall(qm_zu_pruefen))):
+        made = render_zu_pruefen(app, fromdocname, node["code"])
+        record_view(app, fromdocname, "suspect", index, [made])
+        node.replace_self(made)
 
 
 def render_zu_pruefen(app: Sphinx, fromdocname: str, code: str) -> nodes.container:

@@ -121,6 +121,41 @@ def save_entries(app: Sphinx, exception: BaseException | None) -> None:
         _path(app).write_text(text, encoding="utf-8")
 
 
+def navigation_of_changed_titles(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-get-updated``: pages whose side navigation shows a page read again with a changed entry.
+
+    Every page's navigation lists its institution's pages by title (the institutions and
+    network pages for all of them; every page with ``handbook_navigation = "alle"``).
+    Sphinx writes again only the pages whose own table of contents lists the changed
+    page. A changed entry of an institution's page (not its start page) therefore means
+    that institution's pages; any other changed entry, every page. Without stored prints
+    (first build of this output folder) every read page counts as changed.
+    """
+    from ..model.config import get_config
+    from ..model.context import get_context
+    from ..state import get_state
+
+    if app.builder.format != "html":
+        return []
+    stored = _load(app)
+    read = {page for page in get_state(app).read_now if page in env.all_docs}
+    changed = {page for page in read if stored.get(page) != toc_print(env, page)}
+    if not changed:
+        return []
+    ctx = get_context(env)
+    prefixes: set[str] = set()
+    for page in changed:
+        inst = ctx.institution_of(page)
+        prefix = ctx.docname_prefix(inst) if inst is not None else ""
+        if get_config(app.config).navigation == "alle" or not prefix or page == prefix + "index":
+            return sorted(env.found_docs)
+        prefixes.add(prefix)
+    return sorted(page for page in env.found_docs if page.startswith(tuple(prefixes)))
+
+
 def setup_toc_entries(app: Sphinx) -> None:
+    from .. import pipeline
+
     app.connect("write-started", _start)
     app.connect("build-finished", save_entries)
+    app.connect("env-get-updated", navigation_of_changed_titles, priority=pipeline.AFTER_READ_PAGES_KNOWN)

@@ -73,6 +73,31 @@ def _feed(digest: Any, node: nodes.Node) -> None:
             update(repr(item).encode("utf-8"))
 
 
+def _part(made: list[Any]) -> bytes:
+    """The digest of one view's output."""
+    digest = hashlib.blake2b(digest_size=16)
+    for made_node in made:
+        if isinstance(made_node, nodes.Node):
+            _feed(digest, made_node)
+        else:
+            digest.update(repr(made_node).encode("utf-8"))
+    return digest.digest()
+
+
+def _keys(calls: list[tuple[str, str, Any]]) -> list[tuple[str, int]]:
+    """(kind, number of the view of that kind on the page) for each view, in page order."""
+    counts: dict[str, int] = {}
+    keys = []
+    for kind, _view, _options in calls:
+        keys.append((kind, counts.get(kind, 0)))
+        counts[kind] = counts.get(kind, 0) + 1
+    return keys
+
+
+def _combine(parts: list[bytes]) -> str:
+    return hashlib.blake2b(b"".join(parts), digest_size=16).hexdigest()
+
+
 def _render(app: Sphinx, page: str, calls: list[tuple[str, str, Any]]) -> str:
     """Digest of the output of the views of ``page``, as the page renders them.
 
@@ -86,33 +111,58 @@ def _render(app: Sphinx, page: str, calls: list[tuple[str, str, Any]]) -> str:
     from ..reports.placeholder import qm_report
     from ..reports.result import get_result
 
-    digest = hashlib.blake2b(digest_size=16)
     kept = get_state(app).write.rendered_views
-    reports = learning = 0
-    for kind, view, options in calls:
+    parts = []
+    for (kind, view, options), (_kind, index) in zip(calls, _keys(calls), strict=True):
         if kind == "suspect":
-            made = [render_zu_pruefen(app, page, options["code"])]
+            made: list[Any] = [render_zu_pruefen(app, page, options["code"])]
         elif kind == "report":
             node = qm_report("", view=view, options=options)
             data = view_data(app, node, page, get_result(app))
             if data is not None:  # rendered from this data alone: its text stands for the output
-                made = [f"{view}:{data!r}"]
+                made = [data_text(view, data)]
             else:
-                made = render(app, node, page, get_result(app), f"qm-diagramm-{reports}")
-                kept[(page, kind, reports)] = (view, options, made)
-            reports += 1
+                made = render(app, node, page, get_result(app), f"qm-diagramm-{index}")
+                kept[(page, kind, index)] = (view, options, made)
         else:
-            opts = {**options, "chart_id": f"qm-lernzyklus-{learning}"}
+            opts = {**options, "chart_id": f"qm-lernzyklus-{index}"}
             made = LEARNING_VIEWS[view](app, page, get_learning(app), opts)
-            kept[(page, kind, learning)] = (view, options, made)
-            learning += 1
-        for made_node in made:
-            if isinstance(made_node, nodes.Node):
-                _feed(digest, made_node)
-            else:
-                digest.update(repr(made_node).encode("utf-8"))
-        digest.update(b"\x00")
-    return digest.hexdigest()
+            kept[(page, kind, index)] = (view, options, made)
+        parts.append(_part(made))
+    return _combine(parts)
+
+
+def data_text(view: str, data: object) -> str:
+    """What stands for the output of a view rendered from its data alone."""
+    return f"{view}:{data!r}"
+
+
+def record_view(app: Sphinx, page: str, kind: str, index: int, made: list[Any]) -> None:
+    """Note the digest of a view as ``page`` is written (``made``: its nodes, or its data text).
+
+    After the build the page's digest is stored from these, so the next build can leave
+    the page out without rendering its views first (also after ``-a`` or ``-E``).
+    """
+    parts = get_state(app).write.view_parts
+    if parts is not None:
+        parts.setdefault(page, {})[(kind, index)] = _part(made)
+
+
+def recording(app: Sphinx) -> bool:
+    """Whether the views of the pages written are noted (:func:`record_view`)."""
+    return get_state(app).write.view_parts is not None
+
+
+def _written_digest(app: Sphinx, page: str) -> str | None:
+    records = get_state(app).records
+    calls = records.view_calls.get(page)
+    parts = (get_state(app).write.view_parts or {}).get(page, {})
+    if not calls or page in records.opaque_views:
+        return None
+    keys = _keys(calls)
+    if any(key not in parts for key in keys):
+        return None
+    return _combine([parts[key] for key in keys])
 
 
 def take_rendered(app: Sphinx, page: str, kind: str, index: int, view: str, options: Any) -> list[Any] | None:
@@ -208,6 +258,7 @@ def _wrap_writing(app: Sphinx) -> None:
     outdir = str(Path(app.outdir).resolve())
     code = code_version()
     stored: dict[str, str] = {}
+    written: set[str] = set()
     asked = {"everything": False}
 
     _record_forced_pages(app)
@@ -223,6 +274,9 @@ def _wrap_writing(app: Sphinx) -> None:
                 stored.pop(page, None)
         else:
             docnames -= unchanged_pages(app, set(docnames), stored)
+        get_state(app).write.view_parts = {}
+        written.clear()
+        written.update(docnames)
         original_prepare(docnames)
 
     def asking(method: Callable[..., None]) -> Callable[..., None]:
@@ -233,6 +287,10 @@ def _wrap_writing(app: Sphinx) -> None:
         return wrapped
 
     def save(app: Sphinx, exception: Exception | None) -> None:
+        for page in written:
+            digest = _written_digest(app, page)
+            if digest is not None:
+                stored[page] = digest
         if exception is None:
             with contextlib.suppress(OSError):
                 data = {"outdir": outdir, "code": code, "pages": stored}

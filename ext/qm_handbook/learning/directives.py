@@ -253,7 +253,7 @@ def process_learning(app: Sphinx, doctree: nodes.document, fromdocname: str) -> 
     placeholders = list(doctree.findall(qm_learning))
     if not placeholders:
         return
-    from ..compat.view_digests import take_rendered
+    from ..compat.view_digests import record_view, take_rendered
 
     result = get_learning(app)
     for index, node in enumerate(placeholders):
@@ -261,6 +261,7 @@ def process_learning(app: Sphinx, doctree: nodes.document, fromdocname: str) -> 
         if made is None:
             options = {**node["options"], "chart_id": f"qm-lernzyklus-{index}"}
             made = VIEWS[node["view"]](app, fromdocname, result, options)
+        record_view(app, fromdocname, "learning", index, made)
         node.replace_self(made)
 
 

@@ -310,13 +310,17 @@ def process_reports(app: Sphinx, doctree: nodes.document, fromdocname: str) -> N
     placeholders = list(doctree.findall(qm_report))
     if not placeholders:
         return
-    from ..compat.view_digests import take_rendered
+    from ..compat.view_digests import data_text, record_view, recording, take_rendered
 
     result = get_result(app)
+    noting = recording(app)
     for index, node in enumerate(placeholders):
         made = take_rendered(app, fromdocname, "report", index, node["view"], node["options"])
         if made is None:
             made = render(app, node, fromdocname, result, f"qm-diagramm-{index}")
+        if noting:
+            data = view_data(app, node, fromdocname, result)
+            record_view(app, fromdocname, "report", index, made if data is None else [data_text(node["view"], data)])
         node.replace_self(made)
 
 
