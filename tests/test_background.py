@@ -131,7 +131,7 @@ def test_check_warnings_from_the_copy_as_from_the_build(tmp_path: Path, monkeypa
 
 
 def test_the_environment_saved_by_a_copy_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The environment is saved by a copy made after reading; the next build takes it up."""
+    """After an edit the environment is saved by a copy made after reading; the next build takes it up."""
     forks: list[int] = []
     real_fork = os.fork
 
@@ -147,8 +147,14 @@ def test_the_environment_saved_by_a_copy_loads(tmp_path: Path, monkeypatch: pyte
     with docutils_namespace():
         first = html_app(src, tmp_path / "out")
         first.build()
-    assert len(forks) == 3  # the environment after reading, two copies for the side outputs when writing starts
-    assert get_state(first).write.env_saver is None  # waited for
+    assert len(forks) == 2  # a fresh start saves the environment itself; two copies for the side outputs
+    page = src / "institutions" / "alpha" / "umsetzung.md"
+    page.write_text(page.read_text(encoding="utf-8").replace(":status: teilweise", ":status: umgesetzt", 1), "utf-8")
+    with docutils_namespace():
+        edited = html_app(src, tmp_path / "out")
+        edited.build()
+    assert len(forks) == 5  # now also the environment, saved by a copy after reading
+    assert get_state(edited).write.env_saver is None  # waited for
     read: list[str] = []
     with docutils_namespace():
         second = html_app(src, tmp_path / "out")

@@ -19,7 +19,8 @@ when no copy was made.
 
 The environment Sphinx saves after reading is saved the same way (:class:`_EnvPickle`):
 by a copy made at that moment, while the build goes on; the build waits for it when it
-finishes.
+finishes. Not after a fresh start (``-E``, first build), where that copy would hold the
+whole new environment while the build resolves it.
 
 A copy is made only on Linux (``fork`` is safe there for a process without threads;
 Windows has none, and on macOS system libraries forbid it), for the website builders,
@@ -208,7 +209,10 @@ class _EnvPickle:
         from sphinx.environment import BuildEnvironment
 
         app = getattr(obj, "_app", None) if isinstance(obj, BuildEnvironment) else None
-        if app is None or "qm_handbook" not in app.extensions or not _can_fork(app):
+        # Not after a fresh start (-E, first build): every page was read, and a copy holding the
+        # whole new environment while the build resolves it would add its size to the memory
+        # peak for a second's gain in a build of minutes.
+        if app is None or "qm_handbook" not in app.extensions or app.fresh_env_used or not _can_fork(app):
             pickle.dump(obj, file, *args, **kwargs)  # other projects in the same process: as usual
             return
         _flush_streams()
