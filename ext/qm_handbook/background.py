@@ -14,9 +14,9 @@ given there (two: the checks, ``needs.json``, calendars and ``objects.inv``; the
 and the stored build); each runs its writers in the order of their priorities while the
 build writes the pages. When the build finishes (:data:`.pipeline.SIDE_OUTPUTS_JOIN`,
 before any other handler), it waits for the copies and passes on their log messages in
-the writers' order, so warnings count as if the build had written the outputs itself. A writer that failed in the copy, or a copy that did not
-finish, is simply run again by the build itself at its usual place; so is every writer
-when no copy was made.
+the writers' order, so warnings count as if the build had written the outputs itself.
+A writer that failed in a copy, or a copy that did not finish, is simply run again by
+the build itself at its usual place; so is every writer when no copy was made.
 
 The environment Sphinx saves after reading is saved the same way (:class:`_EnvPickle`):
 by a copy made at that moment, while the build goes on; the build waits for it when it
