@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from sphinx.util.docutils import docutils_namespace
-from test_incremental import ROOT, build, edit, pages
+from test_incremental import ROOT, build, edit, same_as_clean
 
 from conftest import html_app
 
@@ -30,14 +30,6 @@ CASES = {
 }
 
 
-def _same_as_clean(tmp_path: Path, work: Path) -> None:
-    clean_src = tmp_path / "clean-src"
-    shutil.copytree(work, clean_src)
-    build(clean_src, tmp_path / "clean")
-    incremental, clean = pages(tmp_path / "inc" / "html"), pages(tmp_path / "clean" / "html")
-    assert [name for name in clean if incremental[name] != clean[name]] == []
-
-
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_listing_page_written_only_when_the_entry_changes(tmp_path: Path, case: str) -> None:
     work = tmp_path / "src"
@@ -48,7 +40,7 @@ def test_listing_page_written_only_when_the_entry_changes(tmp_path: Path, case: 
     _app, written = build(work, tmp_path / "inc")
     assert "institutions/alpha/nachweise" in written
     assert (LISTING in written) is listed
-    _same_as_clean(tmp_path, work)
+    same_as_clean(tmp_path, work)
 
 
 def test_everything_written_stores_every_entry(tmp_path: Path) -> None:
@@ -63,7 +55,7 @@ def test_everything_written_stores_every_entry(tmp_path: Path) -> None:
     edit(work / PAGE, "# Belege\n", TITLE)
     _app, written = build(work, tmp_path / "inc")
     assert LISTING in written
-    _same_as_clean(tmp_path, work)
+    same_as_clean(tmp_path, work)
 
 
 def test_entries_only_after_a_complete_build(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from sphinx.util.docutils import docutils_namespace
-from test_incremental import ROOT, build, edit, pages
+from test_incremental import ROOT, build, edit, same_as_clean
 
 from conftest import html_app
 
@@ -37,15 +37,6 @@ CASES = {
 }
 
 
-def assert_like_clean(work: Path, tmp_path: Path) -> None:
-    """Every page of the incremental output equals a clean build of the same sources."""
-    clean_src = tmp_path / "clean-src"
-    shutil.copytree(work, clean_src)
-    build(clean_src, tmp_path / "clean")
-    incremental, clean = pages(tmp_path / "inc" / "html"), pages(tmp_path / "clean" / "html")
-    assert [name for name in clean if incremental[name] != clean[name]] == []
-
-
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_report_pages_written_only_when_their_views_change(tmp_path: Path, case: str) -> None:
     work = tmp_path / "src"
@@ -58,7 +49,7 @@ def test_report_pages_written_only_when_their_views_change(tmp_path: Path, case:
     edit(work / page, old, new)
     _app, second = build(work, tmp_path / "inc")
     assert REPORTS & second == expected
-    assert_like_clean(work, tmp_path)
+    same_as_clean(tmp_path, work)
     # The pages left out keep their place in the search index.
     assert indexed(tmp_path / "inc" / "html") == indexed(tmp_path / "clean" / "html")
 
@@ -125,4 +116,4 @@ def test_digests_stored_by_any_build_that_writes_the_page(tmp_path: Path) -> Non
     edit(work / page, old, new)
     _app, written = build(work, tmp_path / "inc")
     assert REPORTS & written == expected
-    assert_like_clean(work, tmp_path)
+    same_as_clean(tmp_path, work)

@@ -9,13 +9,14 @@ one idled.
 
 A feature connects such a writer with :func:`connect_output` instead of connecting it to
 ``build-finished`` itself. When writing starts (:data:`.pipeline.SIDE_OUTPUTS_START`,
-after the result and the public profile), the build forks: the copy runs every such
-writer, in the order of their priorities, while the build writes the pages. When the
-build finishes (:data:`.pipeline.SIDE_OUTPUTS_JOIN`, before any other handler), it waits
-for the copy and passes on its log messages, so warnings count as if the build had
-written the outputs itself. A writer that failed in the copy, or a copy that did not
-finish, is simply run again by the build itself at its usual place; so is every writer
-when no copy was made.
+after the result and the public profile), the build forks one copy per copy number
+given there (two: the checks, ``needs.json``, calendars and ``objects.inv``; the exports
+and the stored build); each runs its writers in the order of their priorities while the
+build writes the pages. When the build finishes (:data:`.pipeline.SIDE_OUTPUTS_JOIN`,
+before any other handler), it waits for the copies and passes on their log messages in
+the writers' order, so warnings count as if the build had written the outputs itself.
+A writer that failed in a copy, or a copy that did not finish, is simply run again by
+the build itself at its usual place; so is every writer when no copy was made.
 
 The environment Sphinx saves after reading is saved the same way (:class:`_EnvPickle`):
 by a copy made at that moment, while the build goes on; the build waits for it when it
@@ -36,6 +37,7 @@ read); the public profile removes its unfiltered ``needs.json`` and ``objects.in
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import logging
 import os
@@ -145,7 +147,6 @@ def _portable(record: logging.LogRecord) -> dict[str, Any]:
 
 def _run_copy(app: Sphinx, report: Path, copy: int) -> None:
     """In copy number ``copy``: run its writers, report which finished and what they logged."""
-    gc.disable()  # short-lived; collecting would only copy memory pages of the build
     outcome: list[tuple[int, bool, list[dict[str, Any]]]] = []
     registry = get_state(app).side_outputs
     parent = os.getppid()
@@ -172,25 +173,44 @@ def _start(app: Sphinx, builder: Builder) -> None:
         return
     job = state.write.side_job = SideJob()
     for copy in sorted({entry[2] for entry in state.side_outputs}):
-        report: Path | None = None
+        # Without a copy (doctree folder not writable, no memory) the build writes them itself.
         try:
             handle, name = tempfile.mkstemp(prefix="qm-nebenlauf-", suffix=".pickle", dir=app.doctreedir)
-            os.close(handle)
-            report = Path(name)
-            _flush_streams()
-            pid = os.fork()
-        except OSError:  # no copy (no memory, doctree folder not writable): the build writes them itself
-            if report is not None:
-                report.unlink(missing_ok=True)
+        except OSError:
             continue
-        if pid == 0:  # pragma: no cover - the copy reports through the file, then ends at once
-            code = 1
-            try:
-                _run_copy(app, report, copy)
-                code = 0
-            finally:
-                os._exit(code)
+        os.close(handle)
+        report = Path(name)
+        pid = _fork(functools.partial(_run_copy, app, report, copy), show_failure=False)
+        if pid is None:
+            report.unlink(missing_ok=True)
+            continue
         job.copies.append((pid, report))
+
+
+def _fork(work: Callable[[], None], *, show_failure: bool) -> int | None:
+    """Run ``work`` in a copy of this process, which then ends; the copy's id (``None``: no copy).
+
+    The copy ends with code 0 after ``work``, 1 after an error (with its traceback on
+    stderr if ``show_failure``); the build waits for it and reads that code.
+    """
+    _flush_streams()
+    try:
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:  # pragma: no cover - the copy ends here
+        code = 1
+        try:
+            gc.disable()  # short-lived; collecting would only copy memory pages of the build
+            work()
+            code = 0
+        except BaseException:
+            if show_failure:
+                traceback.print_exc()
+                _flush_streams()
+        finally:
+            os._exit(code)
+    return pid
 
 
 class _EnvPickle:
@@ -215,24 +235,16 @@ class _EnvPickle:
         if app is None or "qm_handbook" not in app.extensions or app.fresh_env_used or not _can_fork(app):
             pickle.dump(obj, file, *args, **kwargs)  # other projects in the same process: as usual
             return
-        _flush_streams()
-        try:
-            pid = os.fork()
-        except OSError:
+
+        def save() -> None:
+            pickle.dump(obj, file, *args, **kwargs)
+            file.flush()
+
+        # The traceback goes to stderr; the build reports the failure when it waits for the copy.
+        pid = _fork(save, show_failure=True)
+        if pid is None:
             pickle.dump(obj, file, *args, **kwargs)
             return
-        if pid == 0:  # pragma: no cover - the copy only writes the file, then ends
-            code = 1
-            try:
-                gc.disable()
-                pickle.dump(obj, file, *args, **kwargs)
-                file.flush()
-                code = 0
-            except BaseException:
-                traceback.print_exc()  # the build reports the failure when it waits for the copy
-                _flush_streams()
-            finally:
-                os._exit(code)
         get_state(app).write.env_saver = pid
 
 

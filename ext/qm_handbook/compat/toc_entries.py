@@ -91,14 +91,19 @@ class _Entries:
         self.current: dict[str, str] | None = None
 
 
+def _compare(env: BuildEnvironment, stored: dict[str, str], read: Set[str]) -> tuple[dict[str, str], set[str]]:
+    """The current prints of the pages of ``read``, and those pages whose print differs from ``stored``."""
+    current = {page: toc_print(env, page) for page in read if page in env.all_docs}
+    return current, {page for page in read if page not in stored or stored[page] != current.get(page)}
+
+
 def changed_entries(app: Sphinx, read: Set[str]) -> set[str]:
     """Pages of ``read`` whose entry differs from the stored one (or has none stored)."""
     entries: _Entries | None = getattr(app.builder, _ATTR, None)
     if entries is None:
         return set(read)
-    env = app.env
-    entries.current = {page: toc_print(env, page) for page in read if page in env.all_docs}
-    return {page for page in read if page not in entries.stored or entries.stored[page] != entries.current.get(page)}
+    entries.current, changed = _compare(app.env, entries.stored, read)
+    return changed
 
 
 def save_entries(app: Sphinx, exception: BaseException | None) -> None:
@@ -137,9 +142,7 @@ def navigation_of_changed_titles(app: Sphinx, env: BuildEnvironment) -> list[str
 
     if app.builder.format != "html":
         return []
-    stored = _load(app)
-    read = {page for page in get_state(app).read_now if page in env.all_docs}
-    changed = {page for page in read if stored.get(page) != toc_print(env, page)}
+    _current, changed = _compare(env, _load(app), {p for p in get_state(app).read_now if p in env.all_docs})
     if not changed:
         return []
     ctx = get_context(env)

@@ -17,11 +17,15 @@ A page is always written when:
   document registers, the preview's catch-up, pages that came or went);
 - it shows a changed need itself (cards, links, roles);
 - the builder finds it outdated (templates, settings);
-- its table of contents lists a page that was read again (Sphinx adds every page whose
-  table of contents lists a page to write; those listing only pages not read again,
-  whose titles cannot have changed, are left out too);
+- its table of contents lists a page read again whose entry there changed (Sphinx adds
+  every page whose table of contents lists a page to write; those listing only pages
+  whose entries stayed the same are left out too, see :mod:`.toc_entries`);
 - it has other views (sphinx-needs tables, the document registers);
 - no digest is stored for it.
+
+The digests are noted while a page is written, in every build that writes it (also
+``-a`` and ``-E``), from the views it shows (:func:`record_view`); a page written after
+its digest was computed takes the views rendered for it (:func:`take_rendered`).
 
 Nothing is left out when the build was asked to write everything (``-a``) or named
 files. The pages are left out before Sphinx prepares writing, which takes every page

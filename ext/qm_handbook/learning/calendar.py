@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 CALENDAR_DIR = "kalender"
 UID_DOMAIN = "qm-handbuch"
 PRODID = "-//qm-handbuch//Qualitätshandbuch im Netzwerk//DE"
-#: builders that write the website (the calendar files belong to it)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
