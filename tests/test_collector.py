@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_incremental import EDITS, ROOT, build, edit
 
 from qm_handbook.compat.pickling import rendering
-from test_incremental import EDITS, ROOT, build, edit
 
 EXT = Path(__file__).parent.parent / "ext"
 
