@@ -120,7 +120,7 @@ class QmPdfBuilder(Builder):
                 # A document's page trees are garbage once its Typst source is made: one
                 # collection after it frees them in one pass. Left to itself, the collector
                 # made 92 full passes at 130 institutions, about half of this process's
-                # time (measured with gc.callbacks). Not after the last: the program ends.
+                # time (measured with gc.callbacks). Not after the last: nothing follows it.
                 with paused():
                     task = self._document(ctx, job, keep)
                     if number < len(jobs):
