@@ -13,7 +13,8 @@ passes had grown by a quarter; while the pages were written that happened about 
 four seconds at 130 institutions (20 passes, 28 s of a 119 s full build, measured with
 ``gc.callbacks``), each freeing the trees of the pages written since the last pass.
 
-So at ``write-started`` the build collects once and then freezes everything
+So at ``write-started`` of a build that read at least a tenth of the pages (after a
+small change only a few trees are alive) the build collects once and then freezes everything
 (:func:`gc.freeze`): later passes walk only what writing makes. A page tree that was
 frozen can then no longer be freed by the collector, only by its reference count; its
 cycles (every node points to its parent and to the document, the document to its
@@ -122,7 +123,12 @@ def _active(app: Sphinx) -> bool:
 
 
 def _freeze_for_writing(app: Sphinx, builder: Builder) -> None:
-    if _active(app) and gc.isenabled():
+    from ..state import get_state
+
+    # After a small change only a few page trees are alive; the collection before the
+    # freeze would cost more than it saves (the report views freeze themselves, above).
+    many_read = len(get_state(app).read_now) * 10 >= len(app.env.all_docs)
+    if _active(app) and gc.isenabled() and many_read:
         gc.collect()
         gc.freeze()
 
