@@ -50,6 +50,7 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 
 from ..state import get_state
 from .listeners import replace_listener
+from .pickling import rendering
 from .toc_entries import changed_entries
 
 if TYPE_CHECKING:
@@ -208,14 +209,16 @@ def unchanged_pages(app: Sphinx, docnames: Set[str], stored: dict[str, str]) -> 
     toc_only = docnames - state.view_only - always
     skip: set[str] = set(toc_only)
     fresh: dict[str, str] = {}
-    for page in sorted(candidates):
-        calls = records.view_calls.get(page)
-        if not calls or page in records.opaque_views:
-            continue
-        fresh[page] = _render(app, page, calls)
-        written = isinstance(builder, StandaloneHTMLBuilder) and Path(builder.get_outfilename(page)).is_file()
-        if stored.get(page) == fresh[page] and written:
-            skip.add(page)
+    # The views stay alive until their pages are written.
+    with rendering(freeze=len(state.read_now) < len(candidates)):
+        for page in sorted(candidates):
+            calls = records.view_calls.get(page)
+            if not calls or page in records.opaque_views:
+                continue
+            fresh[page] = _render(app, page, calls)
+            written = isinstance(builder, StandaloneHTMLBuilder) and Path(builder.get_outfilename(page)).is_file()
+            if stored.get(page) == fresh[page] and written:
+                skip.add(page)
     for page in docnames - skip:
         stored.pop(page, None)
     stored.update(fresh)

@@ -26,6 +26,7 @@ from sphinx.util.display import status_iterator
 
 from ..checks.diagnostics import Problem
 from ..checks.reporting import log_problems
+from ..compat.pickling import paused
 from ..model.config import get_config
 from ..model.context import HandbookContext, get_context
 from ..model.labels import format_date
@@ -115,8 +116,16 @@ class QmPdfBuilder(Builder):
         pending: list[tuple[PdfJob, Future[RenderResult]]] = []
         # Sphinx assembles the documents one after another; Typst runs in worker processes meanwhile.
         with TypstPool(workers, inline=len(jobs) == 1) as typesetter:
-            for job in progress:
-                pending.append((job, typesetter.submit(self._document(ctx, job, keep))))
+            for number, job in enumerate(progress, start=1):
+                # A document's page trees are garbage once its Typst source is made: one
+                # collection after it frees them in one pass. Left to itself, the collector
+                # made 92 full passes at 130 institutions, about half of this process's
+                # time (measured with gc.callbacks). Not after the last: nothing follows it.
+                with paused():
+                    task = self._document(ctx, job, keep)
+                    if number < len(jobs):
+                        gc.collect()
+                pending.append((job, typesetter.submit(task)))
             for job, outcome in pending:
                 self._report(ctx, job, outcome.result())
 
