@@ -51,6 +51,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from .. import pipeline
+from .pickling import paused
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -70,15 +71,10 @@ def rendering(*, freeze: bool) -> Iterator[None]:
     when little else is alive that becomes garbage before the build ends (the page
     trees of a build that read many pages would stay in memory until then).
     """
-    was = gc.isenabled()
-    gc.disable()
-    try:
+    with paused():
         yield
-    finally:
-        if was:
-            gc.enable()
-            if freeze:
-                gc.freeze()
+    if freeze and gc.isenabled():
+        gc.freeze()
 
 
 def _freeze_at_exit(app: Sphinx, config: Config) -> None:
