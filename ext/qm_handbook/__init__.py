@@ -34,6 +34,7 @@ from .checks.reporting import log_problems
 from .checks.suspect import setup_suspect
 from .checks.validate import setup_validate
 from .compat.cards import setup_cards
+from .compat.collector import setup_collector
 from .compat.crash import setup_page_notes
 from .compat.discovery import setup_discovery
 from .compat.incremental import setup_incremental
@@ -131,6 +132,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_view_digests(app)
     setup_toc_entries(app)
     setup_pickling(app)
+    setup_collector(app)
     setup_page_notes(app)
     setup_publish(app)
     setup_preview_mode(app)

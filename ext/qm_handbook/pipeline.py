@@ -78,6 +78,10 @@ Other events:
 ``PUBLIC_PROFILE``              650  ``write-started``: after the coverage result
                                      (600): the public profile redacts it and hides
                                      internal pages before anything is written
+``FREEZE_FOR_WRITING``          690  ``write-started``: after the needs, the result and
+                                     the public profile (650), before the copies fork
+                                     (700): what is alive then is frozen for the
+                                     writing of the pages (:mod:`.compat.collector`)
 ``SIDE_OUTPUTS_START``          700  ``write-started``: after the public profile (650):
                                      the copy that runs the need checks and writes
                                      needs.json, the exports, the calendars,
@@ -152,6 +156,7 @@ REUSE_KEEP = 640
 
 # write-started (public profile)
 PUBLIC_PROFILE = 650
+FREEZE_FOR_WRITING = 690
 SIDE_OUTPUTS_START = 700
 
 # doctree-resolved

@@ -13,24 +13,8 @@ institutions for the whole build).
 (Freezing again after reading would keep the page trees Sphinx holds until they are
 written: freed later, they could no longer be collected; measured at 32 institutions,
 the peak memory of a full build nearly doubled.) After the build the collector is back
-as before, for programs that run several builds in one process (the tests).
-
-Two more places where the collector only walks objects that are not garbage:
-
-* An incremental build renders the report views of many pages to compare their digests
-  (:mod:`.view_digests`); at 130 institutions those are millions of table nodes, and the
-  collector walked them four times while they were made (0.8 s of a 6 s status change).
-  :func:`rendering` pauses it for such a block and then freezes everything, when fewer
-  pages were read than views rendered: the views of pages not written again, and the
-  page trees read, are collected only after the build, when ``build-finished``
-  unfreezes everything (measured at 130: the peak memory stays the same).
-* When the program ends, Python collects once more over everything still alive: about
-  2 s after a build at 130 institutions, 0.2 s after one institution's PDF, in which the
-  user waits for the prompt. Everything is frozen just before (:func:`atexit.register`),
-  so that collection has nothing to walk; the memory goes back to the system with the
-  process. Only the cycles among frozen objects are not collected then, and no
-  handbook, Sphinx or sphinx-needs object needs a finalizer at exit (files are closed
-  where they are written).
+as before, for programs that run several builds in one process (the tests). What the
+collector does after loading (writing, the end of the program) is in :mod:`.collector`.
 
 **Dataclass states.** Frozen dataclasses with slots (sphinx-needs' links and sources,
 the handbook's fingerprints and results) are pickled through generated methods that
@@ -42,7 +26,6 @@ them load alike; they look the field names up once per class.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import dataclasses
 import gc
@@ -58,19 +41,11 @@ if TYPE_CHECKING:
 
 #: Marks the state methods set here (a second setup leaves them as they are).
 _MARK = "_qm_fast_state"
-#: Whether this module switched the collector off (and must switch it on again), and
-#: whether it froze everything for the end of the program.
-_PAUSED = {"on": False, "exit": False}
-
-
-def _freeze_at_exit() -> None:
-    gc.freeze()
+#: Whether this module switched the collector off (and must switch it on again).
+_PAUSED = {"on": False}
 
 
 def _pause(app: Sphinx, config: Config) -> None:
-    if getattr(config, "handbook_speedups", True) and not _PAUSED["exit"]:
-        _PAUSED["exit"] = True
-        atexit.register(_freeze_at_exit)
     if gc.isenabled():
         gc.disable()
         _PAUSED["on"] = True
@@ -98,25 +73,6 @@ def paused() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
-
-
-@contextlib.contextmanager
-def rendering(*, freeze: bool) -> Iterator[None]:
-    """The collector off for a block that makes many objects that stay alive; then frozen.
-
-    Only inside a build: its ``build-finished`` unfreezes them again. ``freeze`` only
-    when little else is alive that becomes garbage before the build ends (the page
-    trees of a build that read many pages would stay in memory until then).
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-            if freeze:
-                gc.freeze()
 
 
 def _restore(app: Sphinx, exception: Exception | None) -> None:

@@ -49,8 +49,8 @@ from docutils import nodes
 from sphinx.builders.html import StandaloneHTMLBuilder
 
 from ..state import get_state
+from .collector import rendering
 from .listeners import replace_listener
-from .pickling import rendering
 from .toc_entries import changed_entries
 
 if TYPE_CHECKING:
