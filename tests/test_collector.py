@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from docutils import nodes
 from docutils.core import publish_doctree
+from sphinx.util import logging
 from test_incremental import EDITS, ROOT, build, edit
 
-from qm_handbook.compat.collector import release, rendering
+from qm_handbook.compat.collector import _locate_pending_warnings, release, rendering
 
 EXT = Path(__file__).parent.parent / "ext"
 
@@ -58,6 +59,22 @@ def test_a_released_page_tree_is_freed_by_reference_counts_alone(released: bool)
         gc.enable()
 
 
+def test_warnings_held_back_keep_their_location_after_the_tree_is_cut() -> None:
+    parsed = publish_doctree("Titel\n=====\n\nEin Absatz mit *Betonung*.\n")
+    parsed.reporter = parsed.transformer = None
+    doctree = pickle.loads(pickle.dumps(parsed))
+    emphasis = next(iter(doctree.findall(nodes.emphasis)))
+    paragraph = emphasis.parent
+    assert paragraph is not None and emphasis.line is None  # only the paragraph knows the line
+    paragraph.source = "/handbuch/seite.md"
+    with logging.pending_warnings() as held:
+        logging.getLogger(__name__).warning("Probe", location=emphasis)
+        _locate_pending_warnings()
+        release(doctree)
+        assert [getattr(record, "location", None) for record in held.buffer] == [f"/handbuch/seite.md:{paragraph.line}"]
+        held.buffer.clear()
+
+
 def test_full_build_freezes_for_writing_a_status_change_after_rendering_views(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -65,7 +82,7 @@ def test_full_build_freezes_for_writing_a_status_change_after_rendering_views(
     real_freeze = gc.freeze
 
     def counting_freeze() -> None:
-        frozen.append("eingefroren")
+        frozen.append(sys._getframe(1).f_code.co_name)  # who froze
         real_freeze()
 
     monkeypatch.setattr(gc, "freeze", counting_freeze)
@@ -73,13 +90,13 @@ def test_full_build_freezes_for_writing_a_status_change_after_rendering_views(
     shutil.copytree(ROOT, work)
     build(work, tmp_path / "inc")
     # A first build reads every page: frozen once, when writing starts.
-    assert len(frozen) == 1
+    assert frozen == ["_freeze_for_writing"]
     path, old, new = EDITS["title-status"]
     edit(work / path, old, new)
     frozen.clear()
     build(work, tmp_path / "inc")
     # After loading the environment and after rendering the views for their digests.
-    assert len(frozen) == 2
+    assert frozen == ["_resume", "rendering"]
     assert gc.get_freeze_count() == 0
     assert gc.isenabled()
 

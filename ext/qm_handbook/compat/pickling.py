@@ -46,6 +46,8 @@ _PAUSED = {"on": False}
 
 
 def _pause(app: Sphinx, config: Config) -> None:
+    # A build in this process that was cut short may have left objects frozen.
+    gc.unfreeze()
     if gc.isenabled():
         gc.disable()
         _PAUSED["on"] = True
