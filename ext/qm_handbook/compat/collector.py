@@ -151,8 +151,7 @@ def _freeze_for_writing(app: Sphinx, builder: Builder) -> None:
 
     # After a small change only a few page trees are alive; the collection before the
     # freeze would cost more than it saves (the report views freeze themselves, above).
-    many_read = len(get_state(app).read_now) * 10 >= len(app.env.all_docs)
-    if _active(app) and gc.isenabled() and many_read:
+    if _active(app) and gc.isenabled() and get_state(app).mostly_read(len(app.env.all_docs)):
         gc.collect()
         gc.freeze()
 
