@@ -9,17 +9,18 @@ one idled.
 
 A feature connects such a writer with :func:`connect_output` instead of connecting it to
 ``build-finished`` itself. When writing starts (:data:`.pipeline.SIDE_OUTPUTS_START`,
-after the result and the public profile), the build forks one copy per copy number
-given there (two: the checks, ``needs.json``, calendars and ``objects.inv``; the exports
-and the stored build); each runs its writers in the order of their priorities while the
+after the result and the public profile), the build forks one copy per copy number given
+there (two: the checks, ``needs.json``, calendars and ``objects.inv``; the exports and
+the stored build); each runs its writers in the order of their priorities while the
 build writes the pages. After a build that read at least a tenth of the pages, a single
 copy runs all writers: writing the pages then takes far longer than the side outputs,
 and every copy turns the memory pages it reads into its own (reference counts), so a
-second copy would only add its memory (about 170 MB at 130 institutions). When the
-build finishes (:data:`.pipeline.SIDE_OUTPUTS_JOIN`, before any other handler), it waits
-for the copies and passes on their log messages in the writers' order, so warnings count as if the build had written the outputs itself.
-A writer that failed in a copy, or a copy that did not finish, is simply run again by
-the build itself at its usual place; so is every writer when no copy was made.
+second copy would only add its memory (about 170 MB at 130 institutions). When the build
+finishes (:data:`.pipeline.SIDE_OUTPUTS_JOIN`, before any other handler), it waits for
+the copies and passes on their log messages in the writers' order, so warnings count as
+if the build had written the outputs itself. A writer that failed in a copy, or a copy
+that did not finish, is simply run again by the build itself at its usual place; so is
+every writer when no copy was made.
 
 The environment Sphinx saves after reading is saved the same way (:class:`_EnvPickle`):
 by a copy made at that moment, while the build goes on; the build waits for it when it
