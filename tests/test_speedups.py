@@ -133,3 +133,16 @@ def test_view_search_lists_what_findall_lists() -> None:
     assert found.keys() == expected.keys()
     assert all([id(n) for n in found[k]] == [id(n) for n in expected[k]] for k in kinds if k in expected)
     assert len(found[kinds[3]]) == 2 and len(found[kinds[1]]) == 3
+
+
+def test_changed_view_callers_stop_with_german_message() -> None:
+    """Without sphinx-needs' two view callers (another version) the build stops with a clear message."""
+
+    class Events:
+        listeners: ClassVar[dict[str, list[object]]] = {"doctree-resolved": []}
+
+    class App:
+        events = Events()
+
+    with pytest.raises(ExtensionError, match=r"passt nicht zur installierten Version .*process_caller"):
+        speedups._fast_view_search(App())  # type: ignore[arg-type]
