@@ -67,11 +67,23 @@ def test_warnings_held_back_keep_their_location_after_the_tree_is_cut() -> None:
     paragraph = emphasis.parent
     assert paragraph is not None and emphasis.line is None  # only the paragraph knows the line
     paragraph.source = "/handbuch/seite.md"
+    second = pickle.loads(pickle.dumps(parsed))
+    later = next(iter(second.findall(nodes.emphasis)))
+    assert later.parent is not None
+    later.parent.source = "/handbuch/andere.md"
     with logging.pending_warnings() as held:
         logging.getLogger(__name__).warning("Probe", location=emphasis)
         _locate_pending_warnings()
         release(doctree)
         assert [getattr(record, "location", None) for record in held.buffer] == [f"/handbuch/seite.md:{paragraph.line}"]
+        # the next page's warning is located too, after those of the page before
+        logging.getLogger(__name__).warning("Probe", location=later)
+        _locate_pending_warnings()
+        release(second)
+        assert [getattr(record, "location", None) for record in held.buffer] == [
+            f"/handbuch/seite.md:{paragraph.line}",
+            f"/handbuch/andere.md:{paragraph.line}",
+        ]
         held.buffer.clear()
 
 

@@ -102,3 +102,47 @@ def test_all_needs_events_reach_their_listeners(tmp_path: Path) -> None:
         app.connect("needs-before-sealing", lambda app, needs: seen.update(sealing=len(needs)))
         app.build()
     assert seen["sealing"] == len(app.env._needs_all_needs) > 0  # type: ignore[attr-defined]
+
+
+def test_view_search_lists_what_findall_lists() -> None:
+    """The faster walk gives sphinx-needs' view handlers the same nodes in the same order."""
+    from docutils import nodes
+    from sphinx_needs.needs import NODE_TYPES
+    from sphinx_needs.utils import node_match
+
+    kinds = list(NODE_TYPES)
+
+    class Extended(kinds[3]):  # type: ignore[misc, valid-type]
+        """A subclass counts as its base kind, as with isinstance."""
+
+    tree = nodes.document(None, None)  # type: ignore[arg-type]
+    section = nodes.section()
+    tree += section
+    for number, kind in enumerate([kinds[0], kinds[5], Extended, kinds[3], kinds[-1], kinds[5]]):
+        outer = kind()
+        outer += nodes.paragraph("", f"Text {number}")
+        if number % 2:
+            outer += kinds[1]()  # nested inside another kind
+        section += outer
+    section += nodes.paragraph("", "", nodes.Text("ohne Bezug"))
+
+    expected: dict[type, list[nodes.Node]] = {}
+    for node in tree.findall(node_match(kinds)):
+        expected.setdefault(next(k for k in kinds if isinstance(node, k)), []).append(node)
+    found = speedups.nodes_by_kind(tree, kinds)
+    assert found.keys() == expected.keys()
+    assert all([id(n) for n in found[k]] == [id(n) for n in expected[k]] for k in kinds if k in expected)
+    assert len(found[kinds[3]]) == 2 and len(found[kinds[1]]) == 3
+
+
+def test_changed_view_callers_stop_with_german_message() -> None:
+    """Without sphinx-needs' two view callers (another version) the build stops with a clear message."""
+
+    class Events:
+        listeners: ClassVar[dict[str, list[object]]] = {"doctree-resolved": []}
+
+    class App:
+        events = Events()
+
+    with pytest.raises(ExtensionError, match=r"passt nicht zur installierten Version .*process_caller"):
+        speedups._fast_view_search(App())  # type: ignore[arg-type]

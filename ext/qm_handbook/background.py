@@ -9,14 +9,18 @@ one idled.
 
 A feature connects such a writer with :func:`connect_output` instead of connecting it to
 ``build-finished`` itself. When writing starts (:data:`.pipeline.SIDE_OUTPUTS_START`,
-after the result and the public profile), the build forks one copy per copy number
-given there (two: the checks, ``needs.json``, calendars and ``objects.inv``; the exports
-and the stored build); each runs its writers in the order of their priorities while the
-build writes the pages. When the build finishes (:data:`.pipeline.SIDE_OUTPUTS_JOIN`,
-before any other handler), it waits for the copies and passes on their log messages in
-the writers' order, so warnings count as if the build had written the outputs itself.
-A writer that failed in a copy, or a copy that did not finish, is simply run again by
-the build itself at its usual place; so is every writer when no copy was made.
+after the result and the public profile), the build forks one copy per copy number given
+there (two: the checks, ``needs.json``, calendars and ``objects.inv``; the exports and
+the stored build); each runs its writers in the order of their priorities while the
+build writes the pages. After a build that read at least a tenth of the pages, a single
+copy runs all writers: writing the pages then takes far longer than the side outputs,
+and every copy turns the memory pages it reads into its own (reference counts), so a
+second copy would only add its memory (about 170 MB at 130 institutions). When the build
+finishes (:data:`.pipeline.SIDE_OUTPUTS_JOIN`, before any other handler), it waits for
+the copies and passes on their log messages in the writers' order, so warnings count as
+if the build had written the outputs itself. A writer that failed in a copy, or a copy
+that did not finish, is simply run again by the build itself at its usual place; so is
+every writer when no copy was made.
 
 The environment Sphinx saves after reading is saved the same way (:class:`_EnvPickle`):
 by a copy made at that moment, while the build goes on; the build waits for it when it
@@ -86,7 +90,8 @@ def connect_output(app: Sphinx, handler: Handler, priority: int = pipeline.SPHIN
 
     ``handler(app, exception)`` must write files only, read nothing that the page writing
     changes, and do nothing that the build itself reads afterwards. ``copy`` numbers the
-    copy it runs in: writers of different numbers run side by side.
+    copy it runs in: writers of different numbers run side by side, unless the build
+    read many pages (then one copy runs them all, see the module docstring).
     """
     registry = get_state(app).side_outputs
     index = len(registry)
@@ -145,12 +150,12 @@ def _portable(record: logging.LogRecord) -> dict[str, Any]:
     return data
 
 
-def _run_copy(app: Sphinx, report: Path, copy: int) -> None:
-    """In copy number ``copy``: run its writers, report which finished and what they logged."""
+def _run_copy(app: Sphinx, report: Path, copies: frozenset[int]) -> None:
+    """In a copy: run the writers of the copy numbers ``copies``, report which finished and what they logged."""
     outcome: list[tuple[int, bool, list[dict[str, Any]]]] = []
     registry = get_state(app).side_outputs
     parent = os.getppid()
-    mine = [i for i in range(len(registry)) if registry[i][2] == copy]
+    mine = [i for i in range(len(registry)) if registry[i][2] in copies]
     for index in sorted(mine, key=lambda i: registry[i][0]):
         collector = LogCollector()
         with collector.collect():
@@ -172,7 +177,12 @@ def _start(app: Sphinx, builder: Builder) -> None:
     if not will_copy(app):
         return
     job = state.write.side_job = SideJob()
-    for copy in sorted({entry[2] for entry in state.side_outputs}):
+    numbers = sorted({entry[2] for entry in state.side_outputs})
+    # Each copy touches the needs it writes out, and every memory page it touches becomes its
+    # own (reference counts): two copies hold two such sets. When many pages were read, writing
+    # them takes far longer than all side outputs together, so one copy runs them all.
+    groups = [frozenset(numbers)] if state.mostly_read(len(app.env.all_docs)) else [frozenset({n}) for n in numbers]
+    for copies in groups:
         # Without a copy (doctree folder not writable, no memory) the build writes them itself.
         try:
             handle, name = tempfile.mkstemp(prefix="qm-nebenlauf-", suffix=".pickle", dir=app.doctreedir)
@@ -180,7 +190,7 @@ def _start(app: Sphinx, builder: Builder) -> None:
             continue
         os.close(handle)
         report = Path(name)
-        pid = _fork(functools.partial(_run_copy, app, report, copy), show_failure=False)
+        pid = _fork(functools.partial(_run_copy, app, report, copies), show_failure=False)
         if pid is None:
             report.unlink(missing_ok=True)
             continue

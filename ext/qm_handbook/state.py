@@ -160,6 +160,10 @@ class BuildState:
     side_outputs: list[tuple[int, Handler, int]] = field(default_factory=list)
     write: WritePhase = field(default_factory=WritePhase)
 
+    def mostly_read(self, pages: int) -> bool:
+        """Whether this build read at least a tenth of its ``pages``: writing them takes long."""
+        return len(self.read_now) * 10 >= pages
+
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickled with the environment: only the per-page records survive.
         return (_revive, (self.records,))

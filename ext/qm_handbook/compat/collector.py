@@ -117,23 +117,36 @@ def release(doctree: nodes.document) -> None:
     vars(doctree).clear()
 
 
+#: the held-back warnings' lists seen after the last page, each with how many of its
+#: records have a text location already (lists, not ids: an id may come back for a new list)
+_LOCATED: list[tuple[list[Any], int]] = []
+
+
 def _locate_pending_warnings() -> None:
     """Turn the node locations of postponed warnings into text while the tree is whole.
 
     Sphinx holds back the warnings of the writing phase and finds a node's file and line
-    (through its parents) only when it passes them on, after the last page.
+    (through its parents) only when it passes them on, after the last page. Records
+    handled after an earlier page are not looked at again (the lists only grow while
+    the pages are written).
     """
     import logging
 
     from docutils import nodes
     from sphinx.util.logging import NAMESPACE, MemoryHandler, get_node_location
 
+    seen: list[tuple[list[Any], int]] = []
     for handler in logging.getLogger(NAMESPACE).handlers:
         if isinstance(handler, MemoryHandler):
-            for record in handler.buffer:
+            buffer = handler.buffer
+            done = next((count for known, count in _LOCATED if known is buffer), 0)
+            done = done if done <= len(buffer) else 0
+            for record in buffer[done:]:
                 location = getattr(record, "location", None)
                 if isinstance(location, nodes.Node):
                     record.location = get_node_location(location)
+            seen.append((buffer, len(buffer)))
+    _LOCATED[:] = seen
 
 
 def _active(app: Sphinx) -> bool:
@@ -151,8 +164,7 @@ def _freeze_for_writing(app: Sphinx, builder: Builder) -> None:
 
     # After a small change only a few page trees are alive; the collection before the
     # freeze would cost more than it saves (the report views freeze themselves, above).
-    many_read = len(get_state(app).read_now) * 10 >= len(app.env.all_docs)
-    if _active(app) and gc.isenabled() and many_read:
+    if _active(app) and gc.isenabled() and get_state(app).mostly_read(len(app.env.all_docs)):
         gc.collect()
         gc.freeze()
 
