@@ -39,7 +39,6 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bs4 import BeautifulSoup, Tag
 from sphinx.builders import Builder
 from sphinx.environment.adapters.toctree import global_toctree_for_doc
 from sphinx.util import logging
@@ -49,6 +48,7 @@ from ..compat.navigation import hook_furo_navigation
 from .regions import REGION_DIR
 
 if TYPE_CHECKING:
+    from bs4 import Tag
     from sphinx.application import Sphinx
 
 logger = logging.getLogger(__name__)
@@ -264,6 +264,8 @@ def _compute_blocks(app: Sphinx) -> list[NavBlock]:
     folder = str(getattr(app.config, "handbook_institutions_dir", "institutions")).strip("/")
     roots = {doc for doc in env.found_docs if _is_collapsible(doc, folder)}
     blocks: list[NavBlock] = []
+    from bs4 import BeautifulSoup  # only website builds need it (about 0.04 s to import)
+
     for element in BeautifulSoup(html, "html.parser").find_all(["p", "ul"], recursive=False):
         if element.name == "p":
             blocks.append(NavBlock(caption_html=str(element) + "\n"))
