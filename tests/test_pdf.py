@@ -357,3 +357,35 @@ def test_long_ids_may_wrap_in_table_cells() -> None:
     wrapped = breakable_id(long_id)
     assert wrapped.count(BREAK) == long_id.count("_") and wrapped.replace(BREAK, "") == long_id
     assert breakable_id("W1_DQE_E1_1") == "W1_DQE_E1_1"
+
+
+def test_only_tables_and_grids_hyphenate(tmp_path: Path) -> None:
+    """Running text is ragged right without hyphens; narrow table and grid cells hyphenate."""
+    import typst
+
+    from qm_handbook.pdf._render import TEMPLATE
+
+    shutil.copyfile(TEMPLATE, tmp_path / TEMPLATE.name)
+    prose, in_table, in_grid = (
+        "Qualitätsentwicklungsmaßnahmen",
+        "Weiterbildungsberatungsgespräche",
+        "Zufriedenheitsbefragungen",
+    )
+    meta = '(title: "T", author: "A", subject: "S", date: none, who: "W", what: "X", stand: "S")'
+    source = tmp_path / "probe.typ"
+    source.write_text(
+        f'#import "template.typ": *\n#show: qm-document.with({meta})\n'
+        f"#par[{' '.join([prose] * 40)}]\n#par[ENDE]\n"
+        f"#table(columns: (16mm, 1fr), [{in_table}], [x])\n"
+        f"#qm-grid(columns: (16mm, 1fr), [{in_grid}], [y])\n",
+        encoding="utf-8",
+    )
+    compiler = typst.Compiler(str(source), root=str(tmp_path), ignore_system_fonts=True)
+    target = tmp_path / "probe.pdf"
+    target.write_bytes(compiler.compile(format="pdf"))
+    text = Pdf(target).text
+    running, _, cells = text.partition("ENDE")
+    assert running.split().count(prose) == 40 and "\u00ad" not in running
+    joined = cells.replace("\u00ad\n", "").replace("\u00ad", "")
+    for word in (in_table, in_grid):
+        assert word not in cells and word in joined  # broken at a hyphen, nothing lost

@@ -134,9 +134,21 @@ def inline_pages(
     return inline(start), order
 
 
-def all_ids(tree: nodes.Node) -> set[str]:
-    """Every ID present in ``tree``."""
-    return {i for node in tree.findall(nodes.Element) for i in node.get("ids", [])}
+def ids_and_references(tree: nodes.Node) -> tuple[set[str], list[nodes.reference]]:
+    """Every ID present in ``tree`` and its links in document order, found in one walk."""
+    present: set[str] = set()
+    references: list[nodes.reference] = []
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, nodes.Element):
+            ids = node["ids"]
+            if ids:
+                present.update(ids)
+            if isinstance(node, nodes.reference):
+                references.append(node)
+            stack.extend(reversed(node.children))
+    return present, references
 
 
 def _unwrap(ref: nodes.reference) -> None:
@@ -155,9 +167,9 @@ def fix_references(tree: nodes.Element, pages: Iterable[str], keep: Set[str]) ->
     :return: the IDs that links of the document now point to (``#id``)
     """
     included = set(pages)
-    present = all_ids(tree)
+    present, references = ids_and_references(tree)
     targets: set[str] = set()
-    for ref in list(tree.findall(nodes.reference)):
+    for ref in references:
         uri = ref.get("refuri")
         if uri is None:
             if ref.get("refid") and ref["refid"] not in present:
