@@ -20,6 +20,7 @@ from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 from conftest import REPO, DemoBuild, soup, uncoloured
 from pdfcheck import Pdf, codes_mentioned, first_heading
+from qm_handbook.compat.reuse import current
 from qm_handbook.model.catalog import Catalog, load_catalogs
 from qm_handbook.model.institutions import Institution, load_institutions
 from qm_handbook.model.metamodel import load_metamodel
@@ -41,6 +42,10 @@ class PdfBuild:
 
 
 def _run(srcdir: Path, outdir: Path, doctrees: Path, builder: str, **overrides: object) -> str:
+    return _run_app(srcdir, outdir, doctrees, builder, **overrides)[1]
+
+
+def _run_app(srcdir: Path, outdir: Path, doctrees: Path, builder: str, **overrides: object) -> tuple[Sphinx, str]:
     warning = StringIO()
     # A fresh docutils registry per app, as sphinx-build has (several apps run in one process).
     with patch_docutils(srcdir), docutils_namespace():
@@ -55,7 +60,7 @@ def _run(srcdir: Path, outdir: Path, doctrees: Path, builder: str, **overrides: 
             confoverrides={"nitpicky": True, **overrides},
         )
         app.build()
-    return uncoloured(warning.getvalue())
+    return app, uncoloured(warning.getvalue())
 
 
 def _registry(srcdir: Path, catalog_dir: str, institutions_dir: str) -> tuple[list[Institution], dict[str, Catalog]]:
@@ -389,3 +394,21 @@ def test_only_tables_and_grids_hyphenate(tmp_path: Path) -> None:
     joined = cells.replace("\u00ad\n", "").replace("\u00ad", "")
     for word in (in_table, in_grid):
         assert word not in cells and word in joined  # broken at a hyphen, nothing lost
+
+
+def test_pdfs_take_the_website_build_s_stored_data(tmp_path: Path) -> None:
+    """Which PDFs a run writes is not part of the reuse key: the PDF build after the website
+    takes the website's resolved needs and result, and its Typst sources equal those of a
+    PDF build that computed everything itself."""
+    srcdir = tmp_path / "src"
+    shutil.copytree(ROOT, srcdir)
+    assert _run(srcdir, tmp_path / "html", tmp_path / "doctrees", "html") == ""
+    app, warnings = _run_app(srcdir, tmp_path / "pdf", tmp_path / "doctrees", "qmpdf", handbook_pdf_select="alpha")
+    reuse = current(app)
+    assert warnings == "" and reuse is not None and reuse.used
+    alone, warnings = _run_app(srcdir, tmp_path / "pdf2", tmp_path / "alone", "qmpdf", handbook_pdf_select="alpha")
+    reuse = current(alone)
+    assert warnings == "" and reuse is not None and not reuse.used
+    source = Path("qmpdf") / "alpha" / "dokument.typ"
+    taken = (tmp_path / "doctrees" / source).read_text(encoding="utf-8")
+    assert taken == (tmp_path / "alone" / source).read_text(encoding="utf-8")

@@ -41,9 +41,13 @@ constant                      value  why
                                      is created
 ``KNOWN_NAMES``                 910  after sphinx-needs registered one directive per
                                      need type (the "did you mean" hints list them)
-``SCAN_PAGES``                  950  last: checks every page file, so the generated
+``SCAN_PAGES``                  950  checks every page file, so the generated
                                      catalog and region pages must be on disk; may
                                      exclude undecodable ones
+``REUSE_CONFIG``                990  last: the configuration part of the reuse key
+                                     (:mod:`.compat.reuse`), after every handler that
+                                     sets a value, before builders and themes adjust
+                                     values for their output
 ============================  =====  ==================================================
 
 Other events:
@@ -133,6 +137,7 @@ GENERATE_REGION_PAGES = 901
 APPLY_IDENTITY = 905
 KNOWN_NAMES = 910
 SCAN_PAGES = 950
+REUSE_CONFIG = 990
 
 # builder-inited
 LINK_STATE = 1

@@ -14,9 +14,12 @@ After reading, a **key** is computed from everything these steps read:
   edited pages;
 * the needs sphinx-needs dropped because their ID was taken (the checks report them;
   the key is therefore computed when the warnings held back while reading are out);
-* the configuration values, ``conf.py``, every data file (``*.toml``) of the project,
-  the as-of date, the handbook extension's own files and the versions of Sphinx and
-  sphinx-needs.
+* the configuration values as the build set them (at the end of ``config-inited``,
+  before builders and themes adjust them for their output; without the settings that
+  only choose which PDFs are written and with how many processes: a PDF build after the
+  website takes the website's stored data), ``conf.py``, every data file (``*.toml``)
+  of the project, the as-of date, the handbook extension's own files and the versions
+  of Sphinx and sphinx-needs.
 
 A website or PDF build that ends **without any warning** stores the resolved needs, the
 coverage result and the re-check reasons under that key in the doctree folder
@@ -37,6 +40,7 @@ import hashlib
 import json
 import os
 import pickle
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +60,7 @@ from .pickling import paused
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
+    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
     from ..checks.validate import Suspect
@@ -74,6 +79,11 @@ _FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parents[1]
 #: Where a need sits in its file: not part of the key; taken from the page just read.
 _POSITION_FIELDS = frozenset({"lineno", "lineno_content"})
+#: Settings that only choose which PDFs a run writes and with how many processes: they
+#: change no need, check or result, so a PDF build takes the website build's stored data.
+_NOT_IN_KEY = frozenset({"handbook_pdf_select", "handbook_pdf_teil", "handbook_pdf_jobs"})
+#: app → the configuration part of its key, taken at the end of ``config-inited``
+_CONFIGS: weakref.WeakKeyDictionary[Sphinx, str] = weakref.WeakKeyDictionary()
 #: Page metadata MyST counts itself (words, reading time); nothing of the handbook reads it.
 _COUNTS = frozenset({"wordcount"})
 
@@ -176,19 +186,30 @@ def code_version() -> str:
 def build_key(app: Sphinx, digests: Mapping[str, str], dropped: str = "") -> str:
     """The key: page digests, dropped needs, configuration, data files, as-of date, code versions."""
     srcdir, confdir = Path(app.srcdir), Path(app.confdir)
-    config = sorted((option.name, _stable(option.value)) for option in app.config)
+    config = _CONFIGS.get(app) or _config_part(app)
     conf_py = confdir / "conf.py"
     parts = [
         f"format {_FORMAT}",
         repr(sorted(digests.items())),
         dropped,
-        repr(config),
+        config,
         conf_py.read_text(encoding="utf-8") if conf_py.is_file() else "",
         repr(list(_files(srcdir, (".toml",), _tool_folder))),
         handbook_context(app).as_of.isoformat(),
         code_version(),
     ]
     return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()
+
+
+def _config_part(app: Sphinx) -> str:
+    return repr(sorted((option.name, _stable(option.value)) for option in app.config if option.name not in _NOT_IN_KEY))
+
+
+def _note_config(app: Sphinx, config: Config) -> None:
+    """The configuration as this build set it, before builders and themes adjust it for
+    their output (furo's dark code style, no ``needs.json`` from the PDF builder): the
+    website and the PDFs then share one key."""
+    _CONFIGS[app] = _config_part(app)
 
 
 def cache_file(app: Sphinx, key: str) -> Path:
@@ -431,6 +452,7 @@ def setup_reuse(app: Sphinx) -> None:
     from sphinx_needs.builder import build_needs_json
     from sphinx_needs.schema.process import process_schemas
 
+    app.connect("config-inited", _note_config, priority=pipeline.REUSE_CONFIG)
     app.connect("env-updated", _after_reading, priority=pipeline.REUSE_KEY)
     app.connect("env-get-updated", views_of_changed_pages)
     app.connect("env-get-updated", _key_after_warnings)
