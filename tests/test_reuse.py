@@ -119,7 +119,7 @@ def test_as_of_date_and_switch_decide_reuse(tmp_path: Path) -> None:
     app, _ = build(work, tmp_path / "inc", handbook_as_of="2026-03-01")
     reuse = current(app)
     assert reuse is not None and not reuse.used
-    # Builds with different settings (the website, the PDFs) each keep their stored data.
+    # Builds with different settings (here the as-of date) each keep their stored data.
     app, _ = build(work, tmp_path / "inc")
     reuse = current(app)
     assert reuse is not None and reuse.used

@@ -68,8 +68,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: In the doctree folder, one file per key (the website's and the PDFs' builds may
-#: differ in their settings): the key, then the stored data (two pickles in one file).
+#: In the doctree folder, one file per key (builds with other settings, such as the public
+#: profile, keep their own): the key, then the stored data (two pickles in one file).
 CACHE_PATTERN = "qm-wiederverwendung-*.pickle"
 #: How many stored builds are kept (the newest).
 KEEP = 2
