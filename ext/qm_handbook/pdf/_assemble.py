@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx import addnodes
 
+from ..compat.speedups import nodes_by_kind
 from ..model.metamodel import ID_REGEX
 
 if TYPE_CHECKING:
@@ -136,19 +137,9 @@ def inline_pages(
 
 def ids_and_references(tree: nodes.Node) -> tuple[set[str], list[nodes.reference]]:
     """Every ID present in ``tree`` and its links in document order, found in one walk."""
-    present: set[str] = set()
-    references: list[nodes.reference] = []
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, nodes.Element):
-            ids = node["ids"]
-            if ids:
-                present.update(ids)
-            if isinstance(node, nodes.reference):
-                references.append(node)
-            stack.extend(reversed(node.children))
-    return present, references
+    found = nodes_by_kind(tree, (nodes.reference, nodes.Element))
+    present = {i for kind in found.values() for node in kind for i in node["ids"]}
+    return present, found.get(nodes.reference, [])
 
 
 def _unwrap(ref: nodes.reference) -> None:
