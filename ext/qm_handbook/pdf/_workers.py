@@ -7,8 +7,9 @@ because Typst keeps a cache of every document it compiled for the life of the
 process (about 100 MB per handbook; a very large document ends its worker at
 once). Each worker typesets with one thread (``RAYON_NUM_THREADS=1`` unless the
 environment sets it): Typst's own threads would compete with the other workers and
-the build process for the same cores. With one thread each, the workers of all 131
-PDFs at 130 institutions used 6–7 % less CPU time (two alternating pairs of runs).
+the build process for the same cores. Two processes typesetting 8 handbooks each at the
+same time used 1–2 % less CPU time so (three alternating pairs of runs); in whole runs
+of all 131 PDFs at 130 institutions the difference was smaller than the machine's noise.
 A single PDF is typeset in the build process itself, with all of Typst's threads: no
 process to start. Sphinx keeps assembling the next documents while the workers
 typeset (one thread per worker waits for its answer).
