@@ -285,22 +285,24 @@ def test_network_pdf_is_assembled_after_some_institutions(institutions: int, wor
     assert ordered == [*members[:ahead], network, *members[ahead:]]
 
 
-def test_worker_processes_typeset_with_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Typst's own threads would compete with the other workers (an explicit setting wins)."""
+def test_a_worker_per_core_typesets_with_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Typst's own threads would compete with the other workers; fewer workers keep them."""
     from qm_handbook.pdf import _workers
 
-    seen: list[str] = []
+    seen: list[str | None] = []
 
     class Started:
         def __init__(self, *args: object, env: dict[str, str], **kwargs: object) -> None:
-            seen.append(env["RAYON_NUM_THREADS"])
+            seen.append(env.get("RAYON_NUM_THREADS"))
 
     monkeypatch.setattr(_workers.subprocess, "Popen", Started)
+    monkeypatch.setattr(_workers.os, "cpu_count", lambda: 2)
     monkeypatch.delenv("RAYON_NUM_THREADS", raising=False)
-    _workers._Process().stderr.close()
-    monkeypatch.setenv("RAYON_NUM_THREADS", "3")
-    _workers._Process().stderr.close()
-    assert seen == ["1", "3"]
+    for workers in (2, 1):
+        _workers._Process(one_thread=_workers.TypstPool(workers, inline=False)._one_thread).stderr.close()
+    monkeypatch.setenv("RAYON_NUM_THREADS", "3")  # set by the user: kept
+    _workers._Process(one_thread=True).stderr.close()
+    assert seen == ["1", None, "3"]
 
 
 @pytest.mark.parametrize(
