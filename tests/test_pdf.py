@@ -25,7 +25,7 @@ from qm_handbook.model.catalog import Catalog, load_catalogs
 from qm_handbook.model.institutions import Institution, load_institutions
 from qm_handbook.model.metamodel import load_metamodel
 from qm_handbook.pdf._appendix import SECTIONS
-from qm_handbook.pdf._plan import part_of, pdf_workers
+from qm_handbook.pdf._plan import PdfJob, in_order, part_of, pdf_workers
 from qm_handbook.pdf._syntax import string
 
 ROOT = Path(__file__).parent / "roots" / "test-pdf"
@@ -272,6 +272,37 @@ def test_bad_part_writes_no_pdf(small: PdfBuild, tmp_path: Path) -> None:
     assert "[qm.pdf_part]" in warnings
     assert "handbook_pdf_teil: „4/3“ gibt es nicht: Die Teile von 3 Teilen sind 1/3 bis 3/3." in warnings
     assert not list((tmp_path / "pdf").glob("*.pdf"))
+
+
+@pytest.mark.parametrize(
+    ("institutions", "workers", "ahead"), [(130, 2, 16), (130, 4, 32), (8, 2, 4), (1, 2, 0), (130, 1, 0), (0, 2, 0)]
+)
+def test_network_pdf_is_assembled_after_some_institutions(institutions: int, workers: int, ahead: int) -> None:
+    """The workers have institutions to typeset while the network document is assembled."""
+    network = PdfJob(slug="netzwerk", start="handbook/index", institution=None)
+    members = [PdfJob(slug=f"e{i:03d}", start=f"e{i:03d}/index", institution=object()) for i in range(institutions)]  # type: ignore[arg-type]
+    ordered = in_order([network, *members], workers)
+    assert ordered == [*members[:ahead], network, *members[ahead:]]
+
+
+def test_a_worker_per_core_typesets_with_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Typst's own threads would compete with the other workers; fewer workers keep them."""
+    from qm_handbook.pdf import _workers
+
+    seen: list[str | None] = []
+
+    class Started:
+        def __init__(self, *args: object, env: dict[str, str], **kwargs: object) -> None:
+            seen.append(env.get("RAYON_NUM_THREADS"))
+
+    monkeypatch.setattr(_workers.subprocess, "Popen", Started)
+    monkeypatch.setattr(_workers.os, "cpu_count", lambda: 2)
+    monkeypatch.delenv("RAYON_NUM_THREADS", raising=False)
+    for workers in (2, 1):
+        _workers._Process(one_thread=_workers.TypstPool(workers, inline=False)._one_thread).stderr.close()
+    monkeypatch.setenv("RAYON_NUM_THREADS", "3")  # set by the user: kept
+    _workers._Process(one_thread=True).stderr.close()
+    assert seen == ["1", None, "3"]
 
 
 @pytest.mark.parametrize(

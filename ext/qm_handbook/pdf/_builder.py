@@ -39,7 +39,7 @@ from ._appendix import audit_appendix, replace_report_views, statements_by_requi
 from ._assemble import doc_anchor, fix_references, inline_pages
 from ._catalog import catalog_chapter
 from ._media import Assets
-from ._plan import PdfJob, pdf_workers, plan_jobs
+from ._plan import PdfJob, in_order, pdf_workers, plan_jobs
 from ._render import RenderResult, RenderTask
 from ._syntax import PAGE_MARK
 from ._translate import TypstTranslator
@@ -110,6 +110,7 @@ class QmPdfBuilder(Builder):
 
         keep = frozenset(SphinxNeedsData(self.env).get_needs_view())
         workers = pdf_workers(settings.pdf_jobs, len(jobs))
+        jobs = in_order(jobs, workers)
         progress = status_iterator(
             jobs, "PDF setzen … ", "darkgreen", len(jobs), self.config.verbosity, lambda j: j.slug
         )

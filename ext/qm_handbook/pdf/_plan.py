@@ -67,8 +67,8 @@ def plan_jobs(ctx: HandbookContext, root_doc: str, select: str, part: str = "") 
             hint = "Lassen Sie die Auswahl der Einrichtungen oder die Teilangabe weg."
             return [], [_part_problem("Einzelne Einrichtungen und ein Teil sind zugleich angegeben.", hint)]
         wanted = chosen
-    # The network PDF first: it is the longest (all catalogs, every institution's overview);
-    # started last, it would keep one worker busy alone at the end of a run.
+    # The network PDF early (see ``in_order``): it is the longest (all catalogs, every
+    # institution's overview); started last, it would keep one worker busy alone at the end.
     jobs = (
         [PdfJob(slug=NETWORK_SLUG, start=root_doc, institution=None)]
         if wanted is None or NETWORK_SLUG in wanted
@@ -90,6 +90,21 @@ def plan_jobs(ctx: HandbookContext, root_doc: str, select: str, part: str = "") 
                 )
             )
     return jobs, problems
+
+
+def in_order(jobs: list[PdfJob], workers: int) -> list[PdfJob]:
+    """The order in which one run assembles ``jobs``: the network PDF after some others.
+
+    While the build process assembles the network document (about 2 s at 130
+    institutions, 3 s and more while the workers take their share of the two cores), the
+    worker processes would wait if it came first. Behind ``8 * workers`` institutions
+    (at most half of them) they typeset those meanwhile, and the network PDF's own
+    typesetting, the longest, still starts early in the run.
+    """
+    network = [job for job in jobs if job.institution is None]
+    others = [job for job in jobs if job.institution is not None]
+    ahead = min(8 * workers, len(others) // 2) if workers > 1 else 0
+    return others[:ahead] + network + others[ahead:]
 
 
 def _part_problem(message: str, hint: str) -> Problem:
