@@ -96,8 +96,8 @@ def in_order(jobs: list[PdfJob], workers: int) -> list[PdfJob]:
     """The order in which one run assembles ``jobs``: the network PDF after some others.
 
     While the build process assembles the network document (about 2 s at 130
-    institutions, 3 s and more while the workers take their share of the two cores), the
-    worker processes would wait if it came first. Behind ``8 * workers`` institutions
+    institutions on two cores, 3 s and more while the workers take their share of them),
+    the worker processes would wait if it came first. Behind ``8 * workers`` institutions
     (at most half of them) they typeset those meanwhile, and the network PDF's own
     typesetting, the longest, still starts early in the run.
     """

@@ -12,9 +12,9 @@ typesetting 8 handbooks each at the same time used 1–2 % less CPU time so (thr
 alternating pairs of runs); in whole runs of all 131 PDFs at 130 institutions the
 difference was smaller than the machine's noise. Fewer workers than cores keep all of
 Typst's threads: one worker on two cores took 20 s instead of 23 s for the 33 PDFs at
-32 institutions (two pairs). A single PDF is typeset in the build process itself, with all of Typst's threads: no
-process to start. Sphinx keeps assembling the next documents while the workers
-typeset (one thread per worker waits for its answer).
+32 institutions (two pairs). A single PDF is typeset in the build process itself, with
+all of Typst's threads: no process to start. Sphinx keeps assembling the next documents
+while the workers typeset (one thread per worker waits for its answer).
 """
 
 from __future__ import annotations
