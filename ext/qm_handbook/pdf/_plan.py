@@ -99,7 +99,8 @@ def in_order(jobs: list[PdfJob], workers: int) -> list[PdfJob]:
     institutions on two cores, 3 s and more while the workers take their share of them),
     the worker processes would wait if it came first. Behind ``8 * workers`` institutions
     (at most half of them) they typeset those meanwhile, and the network PDF's own
-    typesetting, the longest, still starts early in the run.
+    typesetting, the longest, still starts early in the run. With a single worker the
+    order stays as planned (the network PDF first).
     """
     network = [job for job in jobs if job.institution is None]
     others = [job for job in jobs if job.institution is not None]
