@@ -1,0 +1,179 @@
+"""Watching one institution's PDF: typeset it again after every saved change.
+
+``python3 noxfile.py -s pdf -- <Ordner> --beobachten`` runs ``python -m
+qm_handbook.commands.pdf_watch [--ignore PATH]... [--re-ignore REGEX]... <sphinx-build
+arguments>``. The arguments are those of the one-institution PDF build; the ignore
+options are the live preview's (``PREVIEW_IGNORES`` in ``noxfile.py``), so what builds
+and tools write into the project folder never starts a build.
+
+What makes a build after an edit fast, compared with running the PDF session again:
+
+* **Warm builds**, as in the live preview (:mod:`.preview`): this process imports
+  Sphinx, the extensions and the PDF builder once, and each build runs in a fork of it.
+* **A resident Typst worker** (:func:`..pdf._workers.keep_resident`): one Typst process
+  for the whole watch, which keeps what it computed for the last version of the PDF.
+
+Where ``fork`` does not exist (Windows), or once a file of the extension has changed
+since the start, each build runs as a new process with its own Typst, as the PDF
+session does.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import preview
+
+#: Printed after every successful build (the test waits for it).
+READY = "PDF aktualisiert"
+_SELECT = "handbook_pdf_select="
+
+
+@dataclass(frozen=True, slots=True)
+class Watch:
+    """What the watch builds and which changes it ignores."""
+
+    sphinx_args: tuple[str, ...]
+    srcdir: Path
+    pdf: Path
+    ignored_paths: tuple[Path, ...]
+    ignored_patterns: tuple[re.Pattern[str], ...]
+
+    def ignores(self, path: str) -> bool:
+        """Whether a change of ``path`` is no reason to build."""
+        resolved = Path(path).resolve()
+        if any(resolved == p or p in resolved.parents for p in self.ignored_paths):
+            return True
+        return any(pattern.search(resolved.as_posix()) for pattern in self.ignored_patterns)
+
+
+class UsageError(Exception):
+    """Arguments the watch cannot work with (the message is German)."""
+
+
+def parse(argv: Sequence[str]) -> Watch:
+    """The watch of a command line (see module docstring)."""
+    from sphinx.cmd.build import get_parser
+
+    paths: list[Path] = []
+    patterns: list[re.Pattern[str]] = []
+    rest = list(argv)
+    while rest[:1] in (["--ignore"], ["--re-ignore"]) and len(rest) > 1:
+        option, value, rest = rest[0], rest[1], rest[2:]
+        if option == "--ignore":
+            paths.append(Path(value).resolve())
+        else:
+            patterns.append(re.compile(value))
+    args = get_parser().parse_args(rest)
+    slugs = [
+        slug
+        for define in args.define or []
+        if define.startswith(_SELECT)
+        for slug in define.removeprefix(_SELECT).split(",")
+        if slug.strip()
+    ]
+    if len(slugs) != 1:
+        raise UsageError(
+            "Beobachtet wird das PDF genau einer Einrichtung. Geben Sie einen Ordnernamen an, "
+            "z. B. „python3 noxfile.py -s pdf -- vhs-leipziger-land --beobachten“."
+        )
+    outdir = Path(args.outputdir).resolve()
+    doctrees = Path(args.doctreedir).resolve() if args.doctreedir else outdir / ".doctrees"
+    return Watch(
+        sphinx_args=tuple(rest),
+        srcdir=Path(args.sourcedir).resolve(),
+        pdf=outdir / f"{slugs[0].strip()}.pdf",
+        ignored_paths=(*paths, outdir, doctrees),
+        ignored_patterns=tuple(patterns),
+    )
+
+
+def preload() -> None:
+    """What the preview preloads, and the PDF builder (which a website build never imports)."""
+    preview.preload()
+    package = importlib.import_module("qm_handbook.pdf")
+    for module in pkgutil.iter_modules(package.__path__, "qm_handbook.pdf."):
+        if not module.name.endswith("_typst_worker"):
+            importlib.import_module(module.name)
+
+
+def build(watch: Watch) -> None:
+    """One build of the PDF, with the status line of its outcome."""
+    from ..pdf import _workers
+
+    _workers.keep_resident()  # a new worker if the last one has ended
+    started = time.monotonic()
+    code = preview.fork_build(watch.sphinx_args)
+    seconds = f"{time.monotonic() - started:.1f}".replace(".", ",")
+    if code == 0 and watch.pdf.is_file():
+        print(f"{READY} ({seconds} s): {watch.pdf}", flush=True)
+    else:
+        print(
+            f"Das PDF konnte nicht gesetzt werden (Exit-Code {code}; Meldungen oben). "
+            "Beheben Sie die Ursache und speichern Sie erneut.",
+            flush=True,
+        )
+
+
+def changed_names(paths: Sequence[str]) -> str:
+    """The names of up to five changed files, for the status line.
+
+    Files that no longer exist are left out when others do: editors write and remove
+    temporary files next to the page they save.
+    """
+    existing = sorted({Path(p).name for p in paths if Path(p).exists()})
+    return ", ".join((existing or sorted({Path(p).name for p in paths}))[:5])
+
+
+def run(watch: Watch) -> int:
+    """Build once, then after every change until Ctrl+C."""
+    import watchfiles
+
+    from ..pdf import _workers
+
+    preload()
+    print(
+        f"Setze {watch.pdf.name} … Danach wird es nach jeder gespeicherten Änderung neu gesetzt (beenden mit Strg+C).",
+        flush=True,
+    )
+    try:
+        build(watch)
+        base = watchfiles.DefaultFilter()
+        usual = watchfiles.DefaultFilter(
+            ignore_dirs=(*base.ignore_dirs, ".nox"), ignore_entity_patterns=base.ignore_entity_patterns
+        )
+
+        def wanted(change: watchfiles.Change, path: str) -> bool:
+            return usual(change, path) and not watch.ignores(path)
+
+        for changes in watchfiles.watch(watch.srcdir, watch_filter=wanted):
+            print(f"Geändert: {changed_names([path for _change, path in changes])} – setze das PDF neu …", flush=True)
+            build(watch)
+    except KeyboardInterrupt:
+        print("PDF-Beobachtung beendet.", flush=True)
+    finally:
+        _workers.end_resident()
+    return 0
+
+
+def main(argv: Sequence[str]) -> int:
+    """Start the watch (see module docstring); 2 for arguments it cannot work with."""
+    try:
+        watch = parse(argv)
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return run(watch)
+
+
+if __name__ == "__main__":
+    from qm_handbook.commands.guard import exit_now, run_guarded
+
+    exit_now(run_guarded(lambda: main(sys.argv[1:])))
