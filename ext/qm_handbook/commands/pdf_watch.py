@@ -153,8 +153,16 @@ def run(watch: Watch) -> int:
         def wanted(change: watchfiles.Change, path: str) -> bool:
             return usual(change, path) and not watch.ignores(path)
 
+        hinted = not preview.warm()  # no fork at all (Windows): nothing to hint at
         for changes in watchfiles.watch(watch.srcdir, watch_filter=wanted):
             print(f"Geändert: {changed_names([path for _change, path in changes])} – setze das PDF neu …", flush=True)
+            if not hinted and not preview.warm():
+                hinted = True
+                print(
+                    "Die Erweiterung (ext/qm_handbook) wurde seit dem Start geändert: jede Runde startet jetzt "
+                    "neu und dauert länger. Für die volle Geschwindigkeit die Beobachtung neu starten.",
+                    flush=True,
+                )
             build(watch)
     except KeyboardInterrupt:
         print("PDF-Beobachtung beendet.", flush=True)
