@@ -137,6 +137,14 @@ def test_watch_typesets_again_after_an_edit_with_the_same_typst(tmp_path: Path) 
         assert SENTENCE in Pdf(out / "alpha.pdf").text
         # The same Typst process typeset it again (a build's own Typst would leave it idle).
         assert _typst_children(proc.pid) == typst and _cpu_ticks(worker) > before
+        edited = page.read_text(encoding="utf-8")
+        # A reference to nowhere: a warning, which -W makes the build fail; the watch says so and goes on.
+        page.write_text(edited + "\nSiehe {ref}`gibt-es-nicht`.\n", encoding="utf-8")
+        lines.until("Geändert:")
+        assert "aber der Bau meldet Probleme" in lines.until("PDF neu gesetzt")
+        assert any("gibt-es-nicht" in line for line in lines.seen)
+        page.write_text(edited, encoding="utf-8")
+        lines.until(pdf_watch.READY)
         watched = (out / "alpha.pdf").read_bytes()
 
         proc.send_signal(signal.SIGINT)
@@ -147,7 +155,8 @@ def test_watch_typesets_again_after_an_edit_with_the_same_typst(tmp_path: Path) 
         proc.kill()
         proc.wait()
         proc.stdout.close()  # type: ignore[union-attr]
-    assert not [line for line in lines.seen if "Traceback" in line or "WARNING" in line], lines.seen
+    assert not [line for line in lines.seen if "Traceback" in line], lines.seen
+    assert [line for line in lines.seen if "WARNING" in line and "gibt-es-nicht" not in line] == []
     assert watched == _fresh_pdf(src, tmp_path / "fresh", "alpha")
 
 

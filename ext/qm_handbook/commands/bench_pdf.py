@@ -86,7 +86,7 @@ def _watched(src: Path) -> float:
             seen.append(line)
             if line.startswith(READY):
                 return at
-            if not line or line.startswith("Das PDF konnte nicht"):
+            if not line or line.startswith(("Das PDF konnte nicht", "PDF neu gesetzt")):
                 raise SystemExit(f"PDF-Beobachtung fehlgeschlagen für {src}:\n{''.join(seen)}")
 
     threading.Thread(target=read, daemon=True).start()

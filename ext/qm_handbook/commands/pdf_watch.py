@@ -109,11 +109,18 @@ def build(watch: Watch) -> None:
     from ..pdf import _workers
 
     _workers.keep_resident()  # a new worker if the last one has ended
-    started = time.monotonic()
+    started, wall = time.monotonic(), time.time()
     code = preview.fork_build(watch.sphinx_args)
     seconds = f"{time.monotonic() - started:.1f}".replace(".", ",")
-    if code == 0 and watch.pdf.is_file():
+    written = watch.pdf.is_file() and watch.pdf.stat().st_mtime >= wall - 1
+    if code == 0 and written:
         print(f"{READY} ({seconds} s): {watch.pdf}", flush=True)
+    elif written:  # warnings (-W): the PDF is there, but the build did not pass
+        print(
+            f"PDF neu gesetzt ({seconds} s), aber der Bau meldet Probleme (oben; Exit-Code {code}): {watch.pdf}. "
+            "Beheben Sie sie und speichern Sie erneut.",
+            flush=True,
+        )
     else:
         print(
             f"Das PDF konnte nicht gesetzt werden (Exit-Code {code}; Meldungen oben). "
@@ -138,12 +145,12 @@ def run(watch: Watch) -> int:
 
     from ..pdf import _workers
 
-    preload()
     print(
         f"Setze {watch.pdf.name} … Danach wird es nach jeder gespeicherten Änderung neu gesetzt (beenden mit Strg+C).",
         flush=True,
     )
     try:
+        preload()
         build(watch)
         base = watchfiles.DefaultFilter()
         usual = watchfiles.DefaultFilter(
