@@ -10,6 +10,9 @@ What makes a build after an edit fast, compared with running the PDF session aga
 
 * **Warm builds**, as in the live preview (:mod:`.preview`): this process imports
   Sphinx, the extensions and the PDF builder once, and each build runs in a fork of it.
+* **A prepared build**, as in the live preview (:mod:`.preview_standby`): after each
+  build a fork creates the next build's application (configuration, extensions, the
+  saved environment) and waits; a save of page sources releases it.
 * **A resident Typst worker** (:func:`..pdf._workers.keep_resident`): one Typst process
   for the whole watch, which keeps what it computed for the last version of the PDF.
 
@@ -21,6 +24,7 @@ session does.
 from __future__ import annotations
 
 import importlib
+import logging
 import pkgutil
 import re
 import sys
@@ -29,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import preview
+from . import preview, preview_standby
 
 #: Printed after every successful build (the test waits for it).
 READY = "PDF aktualisiert"
@@ -104,13 +108,23 @@ def preload() -> None:
             importlib.import_module(module.name)
 
 
-def build(watch: Watch) -> None:
-    """One build of the PDF, with the status line of its outcome."""
+def build(watch: Watch, changed: Sequence[str] = (), standby: preview_standby.Standby | None = None) -> None:
+    """One build of the PDF, with the status line of its outcome.
+
+    :param changed: the files changed since the last build
+    :param standby: the prepared build; it runs the build if it can, else it is dropped
+    """
     from ..pdf import _workers
 
-    _workers.keep_resident()  # a new worker if the last one has ended
+    renewed = _workers.keep_resident()  # a new worker if the last one has ended
     started, wall = time.monotonic(), time.time()
-    code = preview.fork_build(watch.sphinx_args)
+    code = None
+    if standby is not None and not renewed and standby.takes(watch.sphinx_args, changed, preview.warm):
+        code = standby.release()
+    elif standby is not None:
+        standby.drop()
+    if code is None:
+        code = preview.fork_build(watch.sphinx_args)
     seconds = f"{time.monotonic() - started:.1f}".replace(".", ",")
     written = watch.pdf.is_file() and watch.pdf.stat().st_mtime >= wall - 1
     if code == 0 and written:
@@ -139,18 +153,29 @@ def changed_names(paths: Sequence[str]) -> str:
     return ", ".join((existing or sorted({Path(p).name for p in paths}))[:5])
 
 
+def _prepared(watch: Watch) -> preview_standby.Standby | None:
+    """The next build, prepared in a fork (None where builds cannot run in a fork)."""
+    if not preview.warm():
+        return None
+    return preview_standby.prepare(watch.sphinx_args, preview.build_once)
+
+
 def run(watch: Watch) -> int:
     """Build once, then after every change until Ctrl+C."""
     import watchfiles
 
     from ..pdf import _workers
 
+    standby: preview_standby.Standby | None = None
     print(
         f"Setze {watch.pdf.name} … Danach wird es nach jeder gespeicherten Änderung neu gesetzt (beenden mit Strg+C).",
         flush=True,
     )
     try:
         preload()
+        # A preloaded package (a11y_pygments, through furo) sets the root logger to INFO on import;
+        # watchfiles would then report every change in English.
+        logging.getLogger("watchfiles").setLevel(logging.WARNING)
         build(watch)
         base = watchfiles.DefaultFilter()
         usual = watchfiles.DefaultFilter(
@@ -161,8 +186,10 @@ def run(watch: Watch) -> int:
             return usual(change, path) and not watch.ignores(path)
 
         hinted = not preview.warm()  # no fork at all (Windows): nothing to hint at
+        standby = _prepared(watch)
         for changes in watchfiles.watch(watch.srcdir, watch_filter=wanted):
-            print(f"Geändert: {changed_names([path for _change, path in changes])} – setze das PDF neu …", flush=True)
+            paths = [path for _change, path in changes]
+            print(f"Geändert: {changed_names(paths)} – setze das PDF neu …", flush=True)
             if not hinted and not preview.warm():
                 hinted = True
                 print(
@@ -170,10 +197,14 @@ def run(watch: Watch) -> int:
                     "neu und dauert länger. Für die volle Geschwindigkeit die Beobachtung neu starten.",
                     flush=True,
                 )
-            build(watch)
+            taken, standby = standby, None
+            build(watch, paths, taken)
+            standby = _prepared(watch)
     except KeyboardInterrupt:
         print("PDF-Beobachtung beendet.", flush=True)
     finally:
+        if standby is not None:
+            standby.drop()
         _workers.end_resident()
     return 0
 

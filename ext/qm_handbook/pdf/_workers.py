@@ -100,11 +100,16 @@ class _Process:
 _resident: _Process | None = None
 
 
-def keep_resident() -> None:
-    """Start the resident worker, or a new one if it has ended (call before forking a build)."""
+def keep_resident() -> bool:
+    """Start the resident worker, or a new one if it has ended (call before forking a build).
+
+    :return: whether a new one was started (forks made before know only the old one)
+    """
     global _resident
-    if _resident is None or _resident.proc.poll() is not None:
-        _resident = _Process(one_thread=False)
+    if _resident is not None and _resident.proc.poll() is None:
+        return False
+    _resident = _Process(one_thread=False)
+    return True
 
 
 def end_resident() -> None:
