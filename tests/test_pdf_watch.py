@@ -32,6 +32,8 @@ from qm_handbook.pdf._workers import TypstPool
 
 ROOT = Path(__file__).parent / "roots" / "test-pdf"
 SENTENCE = "Dieser Satz kam während der Beobachtung hinzu."
+#: What the builds generate inside the project (noxfile.py's PREVIEW_IGNORES says the same).
+GENERATED = r"/(__pycache__|_generiert|_regionen)/"
 #: Generous: the first build of the watch imports everything once.
 WAIT = 180
 
@@ -117,7 +119,7 @@ def test_watch_typesets_again_after_an_edit_with_the_same_typst(tmp_path: Path) 
     env = {**os.environ, "PYTHONPATH": str(REPO / "ext")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "qm_handbook.commands.pdf_watch", "--ignore", str(tmp_path / "out"),
-         *_args(src, out, doctrees, "alpha")],
+         "--re-ignore", GENERATED, *_args(src, out, doctrees, "alpha")],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
     )  # fmt: skip
     lines = Lines(proc)
@@ -168,7 +170,13 @@ def test_watch_needs_exactly_one_institution(tmp_path: Path) -> None:
     assert watch.pdf == (tmp_path / "out" / "beta.pdf").resolve()
     assert watch.ignores(str(tmp_path / "out" / "beta.pdf")) and watch.ignores(str(tmp_path / "d" / "x.pickle"))
     assert watch.ignores(str(tmp_path / "katalog" / "_generiert" / "a.md"))
+    assert watch.ignores(str(tmp_path / "katalog" / "_generiert"))  # the folder itself, when created
     assert not watch.ignores(str(tmp_path / "institutions" / "beta" / "index.md"))
+    for name in ("institutions", ".nox", ".git", "out", "d"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "conf.py").write_text("", encoding="utf-8")
+    # Tool folders (names with a dot) and the output folders are not watched at all.
+    assert [p.name for p in watch.watched()] == ["conf.py", "institutions"]
 
 
 def test_resident_worker_typesets_and_is_never_skipped(tmp_path: Path) -> None:
