@@ -34,8 +34,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..site.catalog_pages import GENERATED_DIR
+from ..site.regions import REGION_DIR
 from . import preview, preview_standby
 
+#: Folders the builds write into the project (catalog and region pages): never a reason to build.
+GENERATED_FOLDERS = frozenset({GENERATED_DIR, REGION_DIR})
 #: Printed after every successful build (the test waits for it).
 READY = "PDF aktualisiert"
 _SELECT = "handbook_pdf_select="
@@ -70,6 +74,8 @@ class Watch:
         """Whether a change of ``path`` is no reason to build."""
         resolved = Path(path).resolve()
         if any(resolved == p or p in resolved.parents for p in self.ignored_paths):
+            return True
+        if GENERATED_FOLDERS.intersection(resolved.parts):
             return True
         # With a trailing slash, so that a pattern for a folder's contents ("/_generiert/")
         # also matches the folder itself.
