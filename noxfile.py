@@ -11,6 +11,7 @@ packages from ``constraints.txt`` (exact versions) into its own environment.
     python3 noxfile.py -s intern    # the internal site only, without PDFs (publishing pipeline)
     python3 noxfile.py -s pdf -- vhs-leipziger-land   # one institution's PDF (none: all + network)
     python3 noxfile.py -s pdf -- --teil 2/4   # part 2 of 4 of all PDFs (parallel CI jobs)
+    python3 noxfile.py -s pdf -- vhs-leipziger-land --beobachten   # typeset again after every save
     python3 noxfile.py -s tests     # the whole test suite
     python3 noxfile.py -s check     # fast check of all sources, no HTML (summary per code)
     python3 noxfile.py -s bestaetigen -- W1_DQE_E1_1   # re-confirm statements after a catalog change
@@ -103,13 +104,17 @@ SPHINX_BUILD = ("python", "-m", "qm_handbook.commands.guard")
 EXT_PATH = {"PYTHONPATH": str(ROOT / "ext")}
 
 
+def _sphinx_args(builder: str, outdir: Path, *extra: str) -> list[str]:
+    return [
+        "-b", builder, "-W", "--keep-going", "-n", "-q",
+        "-d", str(BUILD_DIR / "doctrees"), *extra, str(ROOT), str(outdir),
+    ]  # fmt: skip
+
+
 def _sphinx_build(
     session: nox.Session, builder: str, outdir: Path, *extra: str, env: dict[str, str] | None = None
 ) -> None:
-    session.run(
-        *SPHINX_BUILD, "-b", builder, "-W", "--keep-going", "-n", "-q",
-        "-d", str(BUILD_DIR / "doctrees"), *extra, str(ROOT), str(outdir), env={**EXT_PATH, **(env or {})},
-    )  # fmt: skip
+    session.run(*SPHINX_BUILD, *_sphinx_args(builder, outdir, *extra), env={**EXT_PATH, **(env or {})})
 
 
 #: The two profiles of the main build (see handbook/mitarbeit/veroeffentlichen.md).
@@ -150,39 +155,66 @@ def oeffentlich(session: nox.Session) -> None:
 @nox.session(default=False)
 @_guard
 def pdf(session: nox.Session) -> None:
-    """PDFs for certification: `-- <slug> ...` for some, `-- --teil 2/4` for part 2 of 4; without: all."""
-    slugs, part = _pdf_args(session, session.posargs)
+    """PDFs for certification: `-- <slug> ...` for some, `-- --teil 2/4` for part 2 of 4; without: all.
+
+    `-- <slug> --beobachten` typesets that PDF again after every saved change.
+    """
+    slugs, part, watch = _pdf_args(session, session.posargs)
+    if watch:
+        if len(slugs) != 1 or part:
+            session.error(
+                "--beobachten gilt für das PDF genau einer Einrichtung, "
+                "z. B. „python3 noxfile.py -s pdf -- vhs-leipziger-land --beobachten“"
+            )
+        _install(session, "docs", "pdf", "preview")
+        session.run(
+            "python", "-m", "qm_handbook.commands.pdf_watch", *PREVIEW_IGNORES, *_pdf_command(slugs, part),
+            env={**EXT_PATH, "PYTHONDONTWRITEBYTECODE": ""},
+        )  # fmt: skip
+        return
     _install(session, "docs", "pdf")
     _build_pdfs(session, slugs, part)
 
 
-def _pdf_args(session: nox.Session, args: list[str]) -> tuple[list[str], str]:
-    """Folder names and the part (``--teil k/n``; its value is checked by the PDF builder)."""
-    slugs, part = [], ""
+def _pdf_args(session: nox.Session, args: list[str]) -> tuple[list[str], str, bool]:
+    """Folder names, the part (``--teil k/n``; its value is checked by the PDF builder), and
+    whether to watch (``--beobachten``)."""
+    slugs, part, watch = [], "", False
     rest = iter(args)
     for arg in rest:
         if arg == "--teil" or arg.startswith("--teil="):
             part = arg.partition("=")[2] if "=" in arg else next(rest, "")
             if not part:
                 session.error("Nach --teil fehlt der Teil, z. B. „--teil 2/4“ für den zweiten von vier Teilen")
+        elif arg == "--beobachten":
+            watch = True
         elif arg.startswith("-"):
-            session.error(f"Unbekannte Option „{arg}“. Möglich: Ordnernamen von Einrichtungen oder --teil k/n")
+            session.error(
+                f"Unbekannte Option „{arg}“. Möglich: Ordnernamen von Einrichtungen, --teil k/n oder --beobachten"
+            )
         else:
             slugs.append(arg)
-    return slugs, part
+    return slugs, part, watch
+
+
+#: The PDFs belong to the internal profile only (they hold internal pages and items).
+PDF_DIR = INTERNAL_DIR / "pdf"
+
+
+def _pdf_command(slugs: list[str], part: str) -> list[str]:
+    """sphinx-build's arguments for the PDFs of ``slugs`` (all if empty), or of a part."""
+    options = ["-D", f"handbook_pdf_select={','.join(slugs)}", "-D", f"handbook_pdf_teil={part}"]
+    return _sphinx_args("qmpdf", PDF_DIR, *options, "-D", "handbook_pdf_jobs=auto")
 
 
 def _build_pdfs(session: nox.Session, slugs: list[str], part: str = "") -> None:
     # Same doctree folder as the website: pages already read there are not read again.
-    # The PDFs belong to the internal profile only (they hold internal pages and items).
-    outdir = INTERNAL_DIR / "pdf"
-    selection = f"handbook_pdf_select={','.join(slugs)}"
+    outdir = PDF_DIR
     started = time.time()
     # Python's bytecode cache stays on in the session's own environment, even where the
     # container sets PYTHONDONTWRITEBYTECODE: otherwise every run compiles Sphinx and the
     # extension again (about 2.5 s of a single PDF's run).
-    options = ["-D", selection, "-D", f"handbook_pdf_teil={part}", "-D", "handbook_pdf_jobs=auto"]
-    _sphinx_build(session, "qmpdf", outdir, *options, env={"PYTHONDONTWRITEBYTECODE": ""})
+    session.run(*SPHINX_BUILD, *_pdf_command(slugs, part), env={**EXT_PATH, "PYTHONDONTWRITEBYTECODE": ""})
     for slug in slugs or ["*"]:  # only what this build wrote, never an old file left in the folder
         for path in sorted(outdir.glob(f"{slug}.pdf")):
             if path.stat().st_mtime >= started - 1:
@@ -313,7 +345,7 @@ def bench(session: nox.Session) -> None:
     its own environment ``.nox/bench-strictdoc`` from constraints-bench.txt) and writes the
     side-by-side table; ``--auch-jobs 1`` adds full builds with ``-j 1``.
     """
-    _install(session, "docs", "pdf")
+    _install(session, "docs", "pdf", "preview")  # preview: the PDF watch needs watchfiles
     args = list(session.posargs)
     if "--strictdoc" in args:
         args[args.index("--strictdoc")] = f"--strictdoc={_strictdoc_env(session)}"

@@ -62,7 +62,7 @@ def test_the_copy_writes_the_same_files(tmp_path: Path, monkeypatch: pytest.Monk
     assert len(job.copies) == 1
     assert not any(report.exists() for _pid, report in job.copies)
 
-    monkeypatch.setattr(background, "_can_fork", lambda app: False)
+    monkeypatch.setattr(background, "_can_fork", lambda app, *builders: False)
     alone, warnings = _build(tmp_path, "alone")
     assert warnings == ""
     assert get_state(alone).write.side_job is None
@@ -126,7 +126,7 @@ def test_check_warnings_from_the_copy_as_from_the_build(tmp_path: Path, monkeypa
     assert len(copied) == 1
     assert copied[0].startswith("SRC/institutions/alpha/umsetzung.md:22: WARNING: Der Status „halbfertig“")
     assert copied[0].endswith("[qm.bad_status]")
-    monkeypatch.setattr(background, "_can_fork", lambda app: False)
+    monkeypatch.setattr(background, "_can_fork", lambda app, *builders: False)
     alone, written = warnings_of("alone")
     assert get_state(alone).write.side_job is None
     assert copied == written
@@ -221,3 +221,44 @@ def test_a_failed_public_build_leaves_no_unfiltered_needs_json_or_inventory(tmp_
     assert (outdir / "metrics.json").is_file()  # the copy did write
     assert not (outdir / "needs.json").exists()
     assert not (outdir / "objects.inv").exists()
+
+
+def test_the_pdf_builder_saves_the_environment_by_a_copy_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PDF build that read an edited page (as in the PDF watch) saves the environment by a copy."""
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def counting_fork() -> int:
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src)
+    with docutils_namespace():
+        html_app(src, tmp_path / "out").build()
+    page = src / "institutions" / "alpha" / "umsetzung.md"
+    page.write_text(page.read_text(encoding="utf-8").replace(":status: teilweise", ":status: umgesetzt", 1), "utf-8")
+    monkeypatch.setattr(os, "fork", counting_fork)
+    read: list[str] = []
+
+    def pdf_build() -> Sphinx:
+        warning = StringIO()
+        with docutils_namespace():
+            app = Sphinx(
+                srcdir=src, confdir=src, outdir=tmp_path / "out" / "pdf", doctreedir=tmp_path / "out" / "doctrees",
+                buildername="qmpdf", status=StringIO(), warning=warning, confoverrides={"handbook_pdf_select": "alpha"},
+            )  # fmt: skip
+            app.connect("env-before-read-docs", lambda app, env, docnames: read.extend(docnames))
+            app.build()
+        assert uncoloured(warning.getvalue()) == ""
+        return app
+
+    edited = pdf_build()
+    assert read == ["institutions/alpha/umsetzung"]
+    assert len(forks) == 1 and get_state(edited).write.env_saver is None  # saved by a copy, waited for
+    read.clear()
+    again = pdf_build()
+    assert not again.fresh_env_used and read == []  # the copy's environment holds the edit
+    assert (tmp_path / "out" / "pdf" / "alpha.pdf").is_file()

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from qm_handbook.commands import bench
+from pdfcheck import Pdf
+from qm_handbook.commands import bench, bench_pdf
 from qm_handbook.commands.synth import generate
 
 EXTRA_PAGES = {"genindex.html", "search.html", "index.html", "permalink.html"}
@@ -51,11 +52,16 @@ def test_bench_runs_and_writes_the_table(tmp_path: Path) -> None:
     assert (int(row.group(1)), int(row.group(2))) == (len(pages), len(needs))
     # The PDF measurement built every PDF of the network (two institutions and the network),
     # its last run only the institutions' PDFs.
-    pdf_row = re.search(r"^\| 2 \| (\d+) \| [\d,]+ \| [\d,]+ \| [\d,]+ \| [\d,]+ \| [\d,]+ \|$", text, re.M)
+    pdf_row = re.search(r"^\| 2 \| (\d+)(?: \| [\d,]+){6} \|$", text, re.M)
     assert pdf_row is not None, text
     assert int(pdf_row.group(1)) == 3
     last = sorted(p.name for p in (work / "n2-needs" / "_build" / "pdf").glob("*.pdf"))
     assert last == ["einrichtung-001.pdf", "einrichtung-002.pdf"]
+    # The watch measurement typeset the first PDF after each edit, then restored the page.
+    watched = Pdf(work / "n2-needs" / "_build" / "pdf" / "einrichtung-001.pdf").text
+    assert f"Probesatz {bench_pdf.ONE_RUNS} der Messung." in watched
+    page = work / "n2-needs" / "institutions" / "einrichtung-001" / "index.md"
+    assert "Probesatz" not in page.read_text(encoding="utf-8")
     # the edited statement is visible after the incremental run
     assert "Neu: " in (out / "institutions" / "einrichtung-001" / "anforderungen" / "e1.html").read_text(
         encoding="utf-8"

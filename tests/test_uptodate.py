@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -105,3 +106,14 @@ def test_unknown_command_lines_always_build() -> None:
     assert uptodate.invocation(["--gibt-es-nicht", "quelle", "ziel"]) is None
     call = uptodate.invocation(["-b", "html", "-Q", "quelle", "ziel"])
     assert call is not None and call.silent and call.doctreedir == call.outdir / ".doctrees"
+
+
+def test_the_stamp_knows_every_installed_package_and_its_version() -> None:
+    from importlib import metadata
+
+    from qm_handbook.commands.uptodate import _packages
+
+    listed = [entry.rpartition(":")[2].lower() for entry in _packages()]
+    for dist in metadata.distributions():
+        name = re.sub(r"[-_.]+", "_", dist.metadata["Name"]).lower()
+        assert any(item.startswith(f"{name}-{dist.version}.") for item in listed), (name, dist.version)

@@ -28,11 +28,12 @@ finishes. Not after a fresh start (``-E``, first build), where that copy would h
 whole new environment while the build resolves it.
 
 A copy is made only on Linux (``fork`` is safe there for a process without threads;
-Windows has none, and on macOS system libraries forbid it), for the website builders,
-with the speed-ups on (``handbook_speedups``), outside the live preview's builds (their
-side outputs are few and small; a copy would only add its start) and when the build
-runs no other thread. Only builds with the handbook extension are affected: another
-project built in the same process saves its environment as usual.
+Windows has none, and on macOS system libraries forbid it), for the website builders
+(the environment also for the PDF builder), with the speed-ups on
+(``handbook_speedups``), outside the live preview's builds (their side outputs are few
+and small; a copy would only add its start) and when the build runs no other thread.
+Only builds with the handbook extension are affected: another project built in the
+same process saves its environment as usual.
 
 After a failed build, outputs the copy wrote stay (they belong to the sources just
 read); the public profile removes its unfiltered ``needs.json`` and ``objects.inv``.
@@ -119,13 +120,19 @@ def will_copy(app: Sphinx) -> bool:
     return write.side_copy
 
 
-def _can_fork(app: Sphinx) -> bool:
+#: Builders whose saved environment is written by a copy: the website builders and the PDF
+#: builder (which reads pages itself after an edit, e.g. in the PDF watch: about half a second
+#: at 130 institutions). Its Typst threads start only after the environment is saved.
+ENV_SAVERS = SITE_BUILDERS | {"qmpdf"}
+
+
+def _can_fork(app: Sphinx, builders: frozenset[str] = SITE_BUILDERS) -> bool:
     from .compat.preview_mode import is_preview
 
     return (
         sys.platform.startswith("linux")
         and hasattr(os, "fork")
-        and app.builder.name in SITE_BUILDERS
+        and app.builder.name in builders
         and bool(getattr(app.config, "handbook_speedups", True))
         and not is_preview(app.config)
         and threading.active_count() == 1
@@ -242,7 +249,7 @@ class _EnvPickle:
         # Not after a fresh start (-E, first build): every page was read, and a copy holding the
         # whole new environment while the build resolves it would add its size to the memory
         # peak for a second's gain in a build of minutes.
-        if app is None or "qm_handbook" not in app.extensions or app.fresh_env_used or not _can_fork(app):
+        if app is None or "qm_handbook" not in app.extensions or app.fresh_env_used or not _can_fork(app, ENV_SAVERS):
             pickle.dump(obj, file, *args, **kwargs)  # other projects in the same process: as usual
             return
 

@@ -7,16 +7,21 @@ second or two says more about the machine's moment than about the build), then f
 institutions and the network PDF, each in one process (``handbook_pdf_jobs=1``) and with
 ``auto`` worker processes, and once more with ``auto`` for the institutions' PDFs alone
 (the network PDF is one large document of its own). Each run starts with an empty output
-folder, so every PDF is typeset (none is kept as unchanged).
+folder, so every PDF is typeset (none is kept as unchanged). Last, the first institution's
+PDF under the PDF watch (:mod:`.pdf_watch`): the time from saving an edited page to the
+watch's status line, :data:`ONE_RUNS` edits, the median.
 """
 
 from __future__ import annotations
 
 import os
+import queue
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +39,7 @@ class PdfTimes:
     all_serial: float
     all_parallel: float
     institutions_parallel: float
+    watched: float
     files: int
 
 
@@ -53,6 +59,60 @@ def _qmpdf(src: Path, select: str, jobs: str) -> float:
     return seconds
 
 
+def _watched(src: Path) -> float:
+    """Median seconds from saving an edited page to the PDF watch's status line."""
+    from .pdf_watch import READY
+
+    out = src / "_build" / "pdf"
+    cmd = [sys.executable, "-m", "qm_handbook.commands.pdf_watch", "--ignore", str(src / "_build")]
+    cmd += ["-b", "qmpdf", "-W", "--keep-going", "-n", "-q", "-d", str(src / "_build" / "doctrees")]
+    cmd += ["-D", f"handbook_pdf_select={FIRST}", "-D", "handbook_pdf_jobs=auto", str(src), str(out)]
+    environ = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    ext = str(Path(__file__).resolve().parents[2])  # the folder holding this extension
+    environ["PYTHONPATH"] = os.pathsep.join(filter(None, [ext, environ.get("PYTHONPATH")]))
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environ)
+    lines: queue.Queue[tuple[float, str]] = queue.Queue()
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.put((time.perf_counter(), line))
+        lines.put((time.perf_counter(), ""))
+
+    def ready() -> float:
+        seen = []
+        while True:
+            at, line = lines.get(timeout=600)
+            seen.append(line)
+            if line.startswith(READY):
+                return at
+            if not line or line.startswith(("Das PDF konnte nicht", "PDF neu gesetzt")):
+                raise SystemExit(f"PDF-Beobachtung fehlgeschlagen für {src}:\n{''.join(seen)}")
+
+    threading.Thread(target=read, daemon=True).start()
+    page = src / "institutions" / FIRST / "index.md"
+    original = page.read_text(encoding="utf-8")
+    seconds = []
+    try:
+        ready()
+        for run in range(ONE_RUNS):
+            time.sleep(1)  # a pause, as between two saves
+            saved = time.perf_counter()
+            page.write_text(f"{original}\nProbesatz {run + 1} der Messung.\n", encoding="utf-8")
+            seconds.append(ready() - saved)
+    finally:
+        page.write_text(original, encoding="utf-8")
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+    return statistics.median(seconds)
+
+
 def measure_pdfs(src: Path) -> PdfTimes:
     """Time the PDF builds of ``src`` (its website must have been built)."""
     one = statistics.median(_qmpdf(src, FIRST, "1") for _ in range(ONE_RUNS))
@@ -61,19 +121,29 @@ def measure_pdfs(src: Path) -> PdfTimes:
     files = len(list((src / "_build" / "pdf").glob("*.pdf")))
     members = ",".join(sorted(p.parent.name for p in (src / "institutions").glob("*/einrichtung.toml")))
     institutions = _qmpdf(src, members, "auto")
-    return PdfTimes(one=one, all_serial=serial, all_parallel=parallel, institutions_parallel=institutions, files=files)
+    watched = _watched(src)
+    return PdfTimes(
+        one=one,
+        all_serial=serial,
+        all_parallel=parallel,
+        institutions_parallel=institutions,
+        watched=watched,
+        files=files,
+    )
 
 
 def pdf_table(results: dict[int, tuple[PdfTimes, float]]) -> str:
     """Markdown table: PDF times next to the full website build of the same project."""
     head = (
         f"| Einrichtungen | PDFs | eine Einrichtung (s, Median aus {ONE_RUNS} Läufen) | alle, 1 Prozess (s) "
-        "| alle, je Kern ein Prozess (s) | nur die Einrichtungen, je Kern ein Prozess (s) | Website vollständig (s) |\n"
-        "|---:|---:|---:|---:|---:|---:|---:|\n"
+        "| alle, je Kern ein Prozess (s) | nur die Einrichtungen, je Kern ein Prozess (s) "
+        f"| eine Einrichtung nach einer Änderung, `--beobachten` (s, Median aus {ONE_RUNS}) "
+        "| Website vollständig (s) |\n"
+        "|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     )
     rows = [
         f"| {n} | {t.files} | {t.one:.1f} | {t.all_serial:.1f} | {t.all_parallel:.1f} | {t.institutions_parallel:.1f} "
-        f"| {html:.1f} |".replace(".", ",")
+        f"| {t.watched:.1f} | {html:.1f} |".replace(".", ",")
         for n, (t, html) in sorted(results.items())
     ]
     return head + "\n".join(rows) + "\n"

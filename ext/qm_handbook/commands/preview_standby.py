@@ -195,7 +195,8 @@ def _writer(fd: int, like: TextIO) -> TextIO:
     return io.TextIOWrapper(raw, encoding=encoding, errors=getattr(like, "errors", None), line_buffering=True)
 
 
-def _prepare(args: Sequence[str], build_once: Build) -> Standby:
+def prepare(args: Sequence[str], build_once: Build) -> Standby:
+    """Fork a standby for the build with ``args`` (also used by the PDF watch, :mod:`.pdf_watch`)."""
     go_read, go_write = os.pipe()
     ready_read, ready_write = os.pipe()
     sys.stdout.flush()
@@ -240,7 +241,7 @@ def _serve(
             conn.send((code, prepared))
             if allowed and unchanged():
                 preview = list(args) if list(args[-len(setting) :]) == list(setting) else [*args, *setting]
-                standby = _prepare(preview, build_once)
+                standby = prepare(preview, build_once)
     finally:
         if standby is not None:
             standby.drop()

@@ -33,20 +33,20 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fnmatch
+import functools
 import hashlib
 import json
 import os
 import re
 import sys
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 from ..compat.discovery import TOOL_FOLDERS
 
 STAMP = ".qm-stempel.json"
 #: Bump when the stamp's content changes meaning.
-FORMAT = 1
+FORMAT = 2
 _ENV_NAMES = ("SOURCE_DATE_EPOCH", "TZ", "LANG", "LC_ALL")
 _ENV_PREFIXES = ("QM_", "SPHINX")
 _PACKAGE = Path(__file__).resolve().parents[1]
@@ -188,6 +188,22 @@ def _git_state(srcdir: Path) -> list[str]:
     return state
 
 
+@functools.cache
+def _packages() -> list[str]:
+    """The installed packages: the names of their metadata folders on ``sys.path``.
+
+    A folder's name holds the package's name and version (``sphinx-9.0.4.dist-info``). Listing
+    the folders takes about a millisecond; reading every package's metadata took about 0.05 s
+    per call, twice in every build (before it and for the stamp after it).
+    """
+    found = []
+    for entry in sys.path:
+        with contextlib.suppress(OSError):
+            names = [path.name for path in Path(entry or ".").iterdir()]
+            found += [f"{entry}:{name}" for name in names if name.endswith((".dist-info", ".egg-info"))]
+    return sorted(found)
+
+
 def inputs_digest(call: Invocation) -> str:
     """Digest of everything the build reads (see the module docstring)."""
     skip = frozenset({call.outdir, call.doctreedir})
@@ -196,7 +212,7 @@ def inputs_digest(call: Invocation) -> str:
         "argv": list(call.argv),
         "cwd": str(Path.cwd()),
         "python": [sys.version, sys.executable],
-        "packages": sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions()),
+        "packages": _packages(),
         "project": _files(call.srcdir, skip, TOOL_FOLDERS),
         "extension": _files(_PACKAGE, frozenset()),
         "environ": sorted((k, v) for k, v in os.environ.items() if k in _ENV_NAMES or k.startswith(_ENV_PREFIXES)),

@@ -15,6 +15,13 @@ Typst's threads: one worker on two cores took 20 s instead of 23 s for the 33 PD
 32 institutions (two pairs). A single PDF is typeset in the build process itself, with
 all of Typst's threads: no process to start. Sphinx keeps assembling the next documents
 while the workers typeset (one thread per worker waits for its answer).
+
+The PDF watch (:mod:`..commands.pdf_watch`) keeps one worker for its whole run, the
+*resident* worker (:func:`keep_resident`), and every build forked from the watch sends
+its single PDF there. Typst's cache then holds the last version of the document, and
+the next version after an edit takes a fraction of the time: 0.11–0.15 s instead of
+0.5–0.6 s for the demo institution's 50 pages, measured over 25 edits in one process,
+whose memory levelled off at about 245 MB.
 """
 
 from __future__ import annotations
@@ -89,6 +96,30 @@ class _Process:
         self.stderr.close()
 
 
+#: The resident worker of this process and its forks (see module docstring); None: none.
+_resident: _Process | None = None
+
+
+def keep_resident() -> bool:
+    """Start the resident worker, or a new one if it has ended (call before forking a build).
+
+    :return: whether a new one was started (forks made before know only the old one)
+    """
+    global _resident
+    if _resident is not None and _resident.proc.poll() is None:
+        return False
+    _resident = _Process(one_thread=False)
+    return True
+
+
+def end_resident() -> None:
+    """End the resident worker, if there is one."""
+    global _resident
+    if _resident is not None:
+        _resident.close()
+        _resident = None
+
+
 class TypstPool:
     """Typesets :class:`RenderTask` objects (see module docstring); use it as a context manager."""
 
@@ -102,10 +133,14 @@ class TypstPool:
     def submit(self, task: RenderTask) -> Future[RenderResult]:
         """Start typesetting ``task``; the future holds its result."""
         request, key = prepare(task)
-        reply = reuse(task, key)
+        # With a resident worker the document is always typeset: that keeps Typst's cache warm
+        # for the next edit, and an unchanged document costs it only hundredths of a second.
+        reply = reuse(task, key) if _resident is None or not self._inline else None
         if reply is None and self._threads is not None:
             retire = len(task.source) >= LARGE_SOURCE
             return self._threads.submit(lambda: finish(task, key, self._remote(request, retire=retire)))
+        if reply is None and _resident is not None:
+            reply = _resident.ask(request)
         if reply is None:
             from ._typst_worker import typeset
 

@@ -1,0 +1,254 @@
+"""Watching one institution's PDF: typeset it again after every saved change.
+
+``python3 noxfile.py -s pdf -- <Ordner> --beobachten`` runs ``python -m
+qm_handbook.commands.pdf_watch [--ignore PATH]... [--re-ignore REGEX]... <sphinx-build
+arguments>``. The arguments are those of the one-institution PDF build; the ignore
+options are the live preview's (``PREVIEW_IGNORES`` in ``noxfile.py``), so what builds
+and tools write into the project folder never starts a build.
+
+What makes a build after an edit fast, compared with running the PDF session again:
+
+* **Warm builds**, as in the live preview (:mod:`.preview`): this process imports
+  Sphinx, the extensions and the PDF builder once, and each build runs in a fork of it.
+* **A prepared build**, as in the live preview (:mod:`.preview_standby`): after each
+  build a fork creates the next build's application (configuration, extensions, the
+  saved environment) and waits; a save of page sources releases it.
+* **A resident Typst worker** (:func:`..pdf._workers.keep_resident`): one Typst process
+  for the whole watch, which keeps what it computed for the last version of the PDF.
+
+Where ``fork`` does not exist (Windows), or once a file of the extension has changed
+since the start, each build runs as a new process with its own Typst, as the PDF
+session does.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import logging
+import pkgutil
+import re
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..site.catalog_pages import GENERATED_DIR
+from ..site.regions import REGION_DIR
+from . import preview, preview_standby
+
+#: Folders the builds write into the project (catalog and region pages): never a reason to build.
+GENERATED_FOLDERS = frozenset({GENERATED_DIR, REGION_DIR})
+#: Printed after every successful build (the test waits for it).
+READY = "PDF aktualisiert"
+_SELECT = "handbook_pdf_select="
+
+
+@dataclass(frozen=True, slots=True)
+class Watch:
+    """What the watch builds and which changes it ignores."""
+
+    sphinx_args: tuple[str, ...]
+    srcdir: Path
+    pdf: Path
+    ignored_paths: tuple[Path, ...]
+    ignored_patterns: tuple[re.Pattern[str], ...]
+
+    def watched(self) -> list[Path]:
+        """What to watch: the project folder's entries, without tool folders (names starting
+        with a dot: git, nox, caches) and ignored paths.
+
+        Watching the whole folder would also watch every folder of the virtual environments
+        (15,000 in the demo project against about 100 of the handbook), which takes a while
+        to set up. A new entry right in the project folder is therefore not seen until the
+        watch starts again; new pages and institutions are (their folders are watched).
+        """
+        return [
+            path
+            for path in sorted(self.srcdir.iterdir())
+            if not path.name.startswith(".") and not self.ignores(str(path))
+        ]
+
+    def ignores(self, path: str) -> bool:
+        """Whether a change of ``path`` is no reason to build."""
+        resolved = Path(path).resolve()
+        if any(resolved == p or p in resolved.parents for p in self.ignored_paths):
+            return True
+        if GENERATED_FOLDERS.intersection(resolved.parts):
+            return True
+        # With a trailing slash, so that a pattern for a folder's contents ("/_generiert/")
+        # also matches the folder itself.
+        return any(pattern.search(f"{resolved.as_posix()}/") for pattern in self.ignored_patterns)
+
+
+class UsageError(Exception):
+    """Arguments the watch cannot work with (the message is German)."""
+
+
+def parse(argv: Sequence[str]) -> Watch:
+    """The watch of a command line (see module docstring)."""
+    from sphinx.cmd.build import get_parser
+
+    paths: list[Path] = []
+    patterns: list[re.Pattern[str]] = []
+    rest = list(argv)
+    while rest[:1] in (["--ignore"], ["--re-ignore"]) and len(rest) > 1:
+        option, value, rest = rest[0], rest[1], rest[2:]
+        if option == "--ignore":
+            paths.append(Path(value).resolve())
+        else:
+            patterns.append(re.compile(value))
+    args = get_parser().parse_args(rest)
+    slugs = [
+        slug
+        for define in args.define or []
+        if define.startswith(_SELECT)
+        for slug in define.removeprefix(_SELECT).split(",")
+        if slug.strip()
+    ]
+    if len(slugs) != 1:
+        raise UsageError(
+            "Beobachtet wird das PDF genau einer Einrichtung. Geben Sie einen Ordnernamen an, "
+            "z. B. „python3 noxfile.py -s pdf -- vhs-leipziger-land --beobachten“."
+        )
+    outdir = Path(args.outputdir).resolve()
+    doctrees = Path(args.doctreedir).resolve() if args.doctreedir else outdir / ".doctrees"
+    return Watch(
+        sphinx_args=tuple(rest),
+        srcdir=Path(args.sourcedir).resolve(),
+        pdf=outdir / f"{slugs[0].strip()}.pdf",
+        ignored_paths=(*paths, outdir, doctrees),
+        ignored_patterns=tuple(patterns),
+    )
+
+
+def preload() -> None:
+    """What the preview preloads, and the PDF builder (which a website build never imports)."""
+    preview.preload()
+    package = importlib.import_module("qm_handbook.pdf")
+    for module in pkgutil.iter_modules(package.__path__, "qm_handbook.pdf."):
+        if not module.name.endswith("_typst_worker"):
+            importlib.import_module(module.name)
+
+
+def build(watch: Watch, changed: Sequence[str] = (), standby: preview_standby.Standby | None = None) -> None:
+    """One build of the PDF, with the status line of its outcome.
+
+    :param changed: the files changed since the last build
+    :param standby: the prepared build; it runs the build if it can, else it is dropped
+    """
+    from ..pdf import _workers
+
+    # A new worker if the last one has ended; none where the build runs in a new process
+    # (it could not reach this one).
+    renewed = preview.warm() and _workers.keep_resident()
+    started, wall = time.monotonic(), time.time()
+    code = None
+    if standby is not None and not renewed and standby.takes(watch.sphinx_args, changed, preview.warm):
+        code = standby.release()
+    elif standby is not None:
+        standby.drop()
+    if code is None:
+        code = preview.fork_build(watch.sphinx_args)
+    seconds = f"{time.monotonic() - started:.1f}".replace(".", ",")
+    written = watch.pdf.is_file() and watch.pdf.stat().st_mtime >= wall - 1
+    if code == 0 and written:
+        print(f"{READY} ({seconds} s): {watch.pdf}", flush=True)
+    elif written:  # warnings (-W): the PDF is there, but the build did not pass
+        print(
+            f"PDF neu gesetzt ({seconds} s), aber der Bau meldet Probleme (oben; Exit-Code {code}): {watch.pdf}. "
+            "Beheben Sie sie und speichern Sie erneut.",
+            flush=True,
+        )
+    else:
+        print(
+            f"Das PDF konnte nicht gesetzt werden (Exit-Code {code}; Meldungen oben). "
+            "Beheben Sie die Ursache und speichern Sie erneut.",
+            flush=True,
+        )
+
+
+def changed_names(paths: Sequence[str]) -> str:
+    """The names of up to five changed files, for the status line.
+
+    Files that no longer exist are left out when others do: editors write and remove
+    temporary files next to the page they save.
+    """
+    existing = sorted({Path(p).name for p in paths if Path(p).exists()})
+    return ", ".join((existing or sorted({Path(p).name for p in paths}))[:5])
+
+
+def _prepared(watch: Watch) -> preview_standby.Standby | None:
+    """The next build, prepared in a fork (None where builds cannot run in a fork)."""
+    if not preview.warm():
+        return None
+    return preview_standby.prepare(watch.sphinx_args, preview.build_once)
+
+
+def run(watch: Watch) -> int:
+    """Build once, then after every change until Ctrl+C."""
+    import watchfiles
+
+    from ..pdf import _workers
+
+    standby: preview_standby.Standby | None = None
+    print(
+        f"Setze {watch.pdf.name} … Danach wird es nach jeder gespeicherten Änderung neu gesetzt (beenden mit Strg+C).",
+        flush=True,
+    )
+    try:
+        preload()
+        # A preloaded package (a11y_pygments, through furo) sets the root logger to INFO on import;
+        # watchfiles would then report every change in English.
+        logging.getLogger("watchfiles").setLevel(logging.WARNING)
+        usual = watchfiles.DefaultFilter()
+
+        def wanted(change: watchfiles.Change, path: str) -> bool:
+            return usual(change, path) and not watch.ignores(path)
+
+        # Watching starts before the first build, so no save is missed; every 0.2 s without
+        # a change the loop wakes once (and ignores it).
+        changes_seen = watchfiles.watch(*watch.watched(), watch_filter=wanted, rust_timeout=200, yield_on_timeout=True)
+        first = next(changes_seen)
+        build(watch)
+        hinted = not preview.warm()  # no fork at all (Windows): nothing to hint at
+        standby = _prepared(watch)
+        for changes in itertools.chain([first], changes_seen):
+            if not changes:
+                continue
+            paths = [path for _change, path in changes]
+            print(f"Geändert: {changed_names(paths)} – setze das PDF neu …", flush=True)
+            if not hinted and not preview.warm():
+                hinted = True
+                print(
+                    "Die Erweiterung (ext/qm_handbook) wurde seit dem Start geändert: jede Runde startet jetzt "
+                    "neu und dauert länger. Für die volle Geschwindigkeit die Beobachtung neu starten.",
+                    flush=True,
+                )
+            taken, standby = standby, None
+            build(watch, paths, taken)
+            standby = _prepared(watch)
+    except KeyboardInterrupt:
+        print("PDF-Beobachtung beendet.", flush=True)
+    finally:
+        if standby is not None:
+            standby.drop()
+        _workers.end_resident()
+    return 0
+
+
+def main(argv: Sequence[str]) -> int:
+    """Start the watch (see module docstring); 2 for arguments it cannot work with."""
+    try:
+        watch = parse(argv)
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return run(watch)
+
+
+if __name__ == "__main__":
+    from qm_handbook.commands.guard import exit_now, run_guarded
+
+    exit_now(run_guarded(lambda: main(sys.argv[1:])))
