@@ -169,7 +169,8 @@ def pdf(session: nox.Session) -> None:
         _install(session, "docs", "pdf", "preview")
         session.run(
             "python", "-m", "qm_handbook.commands.pdf_watch", *PREVIEW_IGNORES, *_pdf_command(slugs, part),
-            env={**EXT_PATH, "PYTHONDONTWRITEBYTECODE": ""},
+            # Ctrl+C ends the watch; it needs a moment to stop its Typst process and prepared build.
+            env={**EXT_PATH, "PYTHONDONTWRITEBYTECODE": ""}, interrupt_timeout=10,
         )  # fmt: skip
         return
     _install(session, "docs", "pdf")

@@ -145,6 +145,13 @@ def test_watch_typesets_again_after_an_edit_with_the_same_typst(tmp_path: Path) 
         assert any("gibt-es-nicht" in line for line in lines.seen)
         page.write_text(edited, encoding="utf-8")
         lines.until(pdf_watch.READY)
+        # A file right in the project folder, saved twice as some editors do: a new file renamed over it.
+        network = src / "netzwerk.toml"
+        for _save in range(2):
+            (src / "netzwerk.toml.neu").write_bytes(network.read_bytes())
+            (src / "netzwerk.toml.neu").replace(network)
+            assert lines.until("Geändert:") == "Geändert: netzwerk.toml – setze das PDF neu …"
+            lines.until(pdf_watch.READY)
         watched = (out / "alpha.pdf").read_bytes()
 
         proc.send_signal(signal.SIGINT)
@@ -177,7 +184,7 @@ def test_watch_needs_exactly_one_institution(tmp_path: Path) -> None:
         (tmp_path / name).mkdir()
     (tmp_path / "conf.py").write_text("", encoding="utf-8")
     # Tool folders (names with a dot) and the output folders are not watched at all.
-    assert [p.name for p in watch.watched()] == ["conf.py", "institutions"]
+    assert watch.top_level() == {"conf.py": pdf_watch._file_state(tmp_path / "conf.py"), "institutions": None}
 
 
 def test_resident_worker_typesets_and_is_never_skipped(tmp_path: Path) -> None:

@@ -47,6 +47,7 @@ import gc
 import logging
 import os
 import pickle
+import signal
 import sys
 import tempfile
 import threading
@@ -254,6 +255,9 @@ class _EnvPickle:
             return
 
         def save() -> None:
+            # Ctrl+C reaches the whole process group: the copy finishes the file all the same
+            # (a half-written environment would make the next build read every page again).
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
             pickle.dump(obj, file, *args, **kwargs)
             file.flush()
 

@@ -24,15 +24,15 @@ session does.
 from __future__ import annotations
 
 import importlib
-import itertools
 import logging
 import pkgutil
 import re
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..site.catalog_pages import GENERATED_DIR
 from ..site.regions import REGION_DIR
@@ -55,20 +55,22 @@ class Watch:
     ignored_paths: tuple[Path, ...]
     ignored_patterns: tuple[re.Pattern[str], ...]
 
-    def watched(self) -> list[Path]:
-        """What to watch: the project folder's entries, without tool folders (names starting
-        with a dot: git, nox, caches) and ignored paths.
+    def top_level(self) -> dict[str, tuple[int, int, int] | None]:
+        """The project folder's own entries: a file's state, None for a folder.
 
-        Watching the whole folder would also watch every folder of the virtual environments
-        (15,000 in the demo project against about 100 of the handbook), which takes a while
-        to set up. A new entry right in the project folder is therefore not seen until the
-        watch starts again; new pages and institutions are (their folders are watched).
+        Tool folders (names starting with a dot: git, nox, caches) and ignored paths are
+        left out. The watch compares these entries and watches only the folders among
+        them: watching the whole project would also watch every folder of the virtual
+        environments (15,000 in the demo project against about 100 of the handbook),
+        which takes a while to set up, and a file watched on its own is lost when an
+        editor saves it by renaming a new file over it.
         """
-        return [
-            path
-            for path in sorted(self.srcdir.iterdir())
-            if not path.name.startswith(".") and not self.ignores(str(path))
-        ]
+        entries: dict[str, tuple[int, int, int] | None] = {}
+        for path in sorted(self.srcdir.iterdir()):
+            if path.name.startswith(".") or self.ignores(str(path)):
+                continue
+            entries[path.name] = None if path.is_dir() else _file_state(path)
+        return entries
 
     def ignores(self, path: str) -> bool:
         """Whether a change of ``path`` is no reason to build."""
@@ -98,7 +100,10 @@ def parse(argv: Sequence[str]) -> Watch:
         if option == "--ignore":
             paths.append(Path(value).resolve())
         else:
-            patterns.append(re.compile(value))
+            try:
+                patterns.append(re.compile(value))
+            except re.error as exc:
+                raise UsageError(f"--re-ignore „{value}“ ist kein gültiger regulärer Ausdruck ({exc}).") from exc
     args = get_parser().parse_args(rest)
     slugs = [
         slug
@@ -140,10 +145,12 @@ def build(watch: Watch, changed: Sequence[str] = (), standby: preview_standby.St
     """
     from ..pdf import _workers
 
-    # A new worker if the last one has ended; none where the build runs in a new process
-    # (it could not reach this one).
+    # A new worker if the last one has ended. None where the build runs in a new process,
+    # which could not reach it (no fork, or the extension changed since the start).
     renewed = preview.warm() and _workers.keep_resident()
-    started, wall = time.monotonic(), time.time()
+    if not preview.warm():
+        _workers.end_resident()
+    started, before = time.monotonic(), _file_state(watch.pdf)
     code = None
     if standby is not None and not renewed and standby.takes(watch.sphinx_args, changed, preview.warm):
         code = standby.release()
@@ -152,7 +159,7 @@ def build(watch: Watch, changed: Sequence[str] = (), standby: preview_standby.St
     if code is None:
         code = preview.fork_build(watch.sphinx_args)
     seconds = f"{time.monotonic() - started:.1f}".replace(".", ",")
-    written = watch.pdf.is_file() and watch.pdf.stat().st_mtime >= wall - 1
+    written = _file_state(watch.pdf) not in (before, None)
     if code == 0 and written:
         print(f"{READY} ({seconds} s): {watch.pdf}", flush=True)
     elif written:  # warnings (-W): the PDF is there, but the build did not pass
@@ -167,6 +174,15 @@ def build(watch: Watch, changed: Sequence[str] = (), standby: preview_standby.St
             "Beheben Sie die Ursache und speichern Sie erneut.",
             flush=True,
         )
+
+
+def _file_state(path: Path) -> tuple[int, int, int] | None:
+    """Inode, size and modification time of ``path`` (None: no such file)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_ino, info.st_size, info.st_mtime_ns
 
 
 def changed_names(paths: Sequence[str]) -> str:
@@ -184,6 +200,31 @@ def _prepared(watch: Watch) -> preview_standby.Standby | None:
     if not preview.warm():
         return None
     return preview_standby.prepare(watch.sphinx_args, preview.build_once)
+
+
+def changes(watch: Watch, wanted: Callable[[Any, str], bool]) -> Iterator[list[str]]:
+    """The paths changed since the last value (often none), about every 0.2 s.
+
+    The first value comes once watching has started. The project's folders are watched
+    (with ``wanted`` as filter); its own files are compared at each value (see
+    :meth:`Watch.top_level`). A new or removed folder there renews the watch.
+    """
+    import watchfiles
+
+    top = watch.top_level()
+    while True:
+        folders = [watch.srcdir / name for name, state in top.items() if state is None]
+        for found in watchfiles.watch(
+            *(folders or [watch.srcdir]), watch_filter=wanted, rust_timeout=200, yield_on_timeout=True
+        ):
+            now = watch.top_level()
+            names = sorted(now.keys() | top.keys())
+            polled = [str(watch.srcdir / name) for name in names if now.get(name, 0) != top.get(name, 0)]
+            renew = [name for name in names if (now.get(name, 0) is None) != (top.get(name, 0) is None)]
+            top = now
+            yield [path for _change, path in found] + polled
+            if renew:
+                break
 
 
 def run(watch: Watch) -> int:
@@ -207,17 +248,15 @@ def run(watch: Watch) -> int:
         def wanted(change: watchfiles.Change, path: str) -> bool:
             return usual(change, path) and not watch.ignores(path)
 
-        # Watching starts before the first build, so no save is missed; every 0.2 s without
-        # a change the loop wakes once (and ignores it).
-        changes_seen = watchfiles.watch(*watch.watched(), watch_filter=wanted, rust_timeout=200, yield_on_timeout=True)
-        first = next(changes_seen)
+        # Watching starts before the first build, so no save is missed.
+        stream = changes(watch, wanted)
+        next(stream)
         build(watch)
         hinted = not preview.warm()  # no fork at all (Windows): nothing to hint at
         standby = _prepared(watch)
-        for changes in itertools.chain([first], changes_seen):
-            if not changes:
+        for paths in stream:
+            if not paths:
                 continue
-            paths = [path for _change, path in changes]
             print(f"Geändert: {changed_names(paths)} – setze das PDF neu …", flush=True)
             if not hinted and not preview.warm():
                 hinted = True
