@@ -132,8 +132,8 @@ def test_check_warnings_from_the_copy_as_from_the_build(tmp_path: Path, monkeypa
     assert copied == written
 
 
-def test_the_environment_saved_by_a_copy_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """After an edit the environment is saved by a copy made after reading; the next build takes it up."""
+def count_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """From now on, the ids of the copies this process makes (in the order made)."""
     forks: list[int] = []
     real_fork = os.fork
 
@@ -144,6 +144,12 @@ def test_the_environment_saved_by_a_copy_loads(tmp_path: Path, monkeypatch: pyte
         return pid
 
     monkeypatch.setattr(os, "fork", counting_fork)
+    return forks
+
+
+def test_the_environment_saved_by_a_copy_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After an edit the environment is saved by a copy made after reading; the next build takes it up."""
+    forks = count_forks(monkeypatch)
     src = tmp_path / "src"
     shutil.copytree(ROOT, src)
     with docutils_namespace():
@@ -225,22 +231,13 @@ def test_a_failed_public_build_leaves_no_unfiltered_needs_json_or_inventory(tmp_
 
 def test_the_pdf_builder_saves_the_environment_by_a_copy_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A PDF build that read an edited page (as in the PDF watch) saves the environment by a copy."""
-    forks: list[int] = []
-    real_fork = os.fork
-
-    def counting_fork() -> int:
-        pid = real_fork()
-        if pid:
-            forks.append(pid)
-        return pid
-
     src = tmp_path / "src"
     shutil.copytree(ROOT, src)
     with docutils_namespace():
         html_app(src, tmp_path / "out").build()
     page = src / "institutions" / "alpha" / "umsetzung.md"
     page.write_text(page.read_text(encoding="utf-8").replace(":status: teilweise", ":status: umgesetzt", 1), "utf-8")
-    monkeypatch.setattr(os, "fork", counting_fork)
+    forks = count_forks(monkeypatch)
     read: list[str] = []
 
     def pdf_build() -> Sphinx:
