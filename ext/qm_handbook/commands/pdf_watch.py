@@ -253,7 +253,9 @@ def run(watch: Watch) -> int:
         next(stream)
         build(watch)
         hinted = not preview.warm()  # no fork at all (Windows): nothing to hint at
-        standby = _prepared(watch)
+        # Held back until the prepared build is known, so that Ctrl+C can always end it.
+        with preview_standby.interrupts_held():
+            standby = _prepared(watch)
         for paths in stream:
             if not paths:
                 continue
@@ -267,7 +269,8 @@ def run(watch: Watch) -> int:
                 )
             taken, standby = standby, None
             build(watch, paths, taken)
-            standby = _prepared(watch)
+            with preview_standby.interrupts_held():
+                standby = _prepared(watch)
     except KeyboardInterrupt:
         print("PDF-Beobachtung beendet.", flush=True)
     finally:
