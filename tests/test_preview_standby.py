@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -126,3 +128,23 @@ def test_other_changes_build_from_the_beginning(tmp_path: Path, service: Path) -
     preview_standby.stop()
     # seven builds; the four prepared builds that were dropped printed nothing
     assert service.read_text(encoding="utf-8").count("Running Sphinx") == 7
+
+
+def test_ctrl_c_during_a_fork_is_raised_after_it_never_lost() -> None:
+    """A SIGINT arriving while Ctrl+C is held back is raised when the block ends, in the parent only."""
+    reached_end = False
+    with pytest.raises(KeyboardInterrupt), preview_standby.interrupts_held():
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)  # the handler runs here; it only notes the signal
+        reached_end = True
+    assert reached_end
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    # A fork inside the block: the child ends normally, the parent gets the interrupt.
+    with pytest.raises(KeyboardInterrupt), preview_standby.interrupts_held():
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)
+        pid = preview_standby.fork()
+        if pid == 0:
+            os._exit(0)
+    _pid, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

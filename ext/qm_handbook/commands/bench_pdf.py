@@ -43,16 +43,29 @@ class PdfTimes:
     files: int
 
 
+def _pdf_args(src: Path, select: str, jobs: str) -> list[str]:
+    """sphinx-build's arguments for the PDFs ``select`` of ``src`` (into ``_build/pdf``)."""
+    args = ["-b", "qmpdf", "-W", "--keep-going", "-n", "-q", "-d", str(src / "_build" / "doctrees")]
+    args += ["-D", f"handbook_pdf_select={select}", "-D", f"handbook_pdf_jobs={jobs}"]
+    return [*args, str(src), str(src / "_build" / "pdf")]
+
+
+def _environ() -> dict[str, str]:
+    """This environment with Python's bytecode cache on (as the nox sessions run builds)."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def _qmpdf(src: Path, select: str, jobs: str) -> float:
-    out = src / "_build" / "pdf"
-    cmd = [sys.executable, "-m", "sphinx", "-b", "qmpdf", "-W", "--keep-going", "-n", "-q"]
-    cmd += ["-d", str(src / "_build" / "doctrees"), "-D", f"handbook_pdf_select={select}"]
-    cmd += ["-D", f"handbook_pdf_jobs={jobs}", str(src), str(out)]
-    environ = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     # Every run typesets: without the PDFs of the run before, none is kept as unchanged.
-    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(src / "_build" / "pdf", ignore_errors=True)
     start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=environ)
+    proc = subprocess.run(
+        [sys.executable, "-m", "sphinx", *_pdf_args(src, select, jobs)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=_environ(),
+    )
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"PDF-Bau fehlgeschlagen für {src}:\n{proc.stdout}\n{proc.stderr}")
@@ -63,11 +76,9 @@ def _watched(src: Path) -> float:
     """Median seconds from saving an edited page to the PDF watch's status line."""
     from .pdf_watch import READY
 
-    out = src / "_build" / "pdf"
     cmd = [sys.executable, "-m", "qm_handbook.commands.pdf_watch", "--ignore", str(src / "_build")]
-    cmd += ["-b", "qmpdf", "-W", "--keep-going", "-n", "-q", "-d", str(src / "_build" / "doctrees")]
-    cmd += ["-D", f"handbook_pdf_select={FIRST}", "-D", "handbook_pdf_jobs=auto", str(src), str(out)]
-    environ = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    cmd += _pdf_args(src, FIRST, "auto")
+    environ = _environ()
     ext = str(Path(__file__).resolve().parents[2])  # the folder holding this extension
     environ["PYTHONPATH"] = os.pathsep.join(filter(None, [ext, environ.get("PYTHONPATH")]))
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environ)

@@ -137,9 +137,12 @@ def preload() -> None:
             importlib.import_module(module.name)
 
 
-def build(watch: Watch, changed: Sequence[str] = (), standby: preview_standby.Standby | None = None) -> None:
+def build(
+    watch: Watch, warm: bool, changed: Sequence[str] = (), standby: preview_standby.Standby | None = None
+) -> None:
     """One build of the PDF, with the status line of its outcome.
 
+    :param warm: whether builds run in a fork (:func:`.preview.warm`, asked once per round)
     :param changed: the files changed since the last build
     :param standby: the prepared build; it runs the build if it can, else it is dropped
     """
@@ -147,12 +150,12 @@ def build(watch: Watch, changed: Sequence[str] = (), standby: preview_standby.St
 
     # A new worker if the last one has ended. None where the build runs in a new process,
     # which could not reach it (no fork, or the extension changed since the start).
-    renewed = preview.warm() and _workers.keep_resident()
-    if not preview.warm():
+    renewed = warm and _workers.keep_resident()
+    if not warm:
         _workers.end_resident()
     started, before = time.monotonic(), _file_state(watch.pdf)
     code = None
-    if standby is not None and not renewed and standby.takes(watch.sphinx_args, changed, preview.warm):
+    if standby is not None and not renewed and standby.takes(watch.sphinx_args, changed, lambda: warm):
         code = standby.release()
     elif standby is not None:
         standby.drop()
@@ -195,9 +198,9 @@ def changed_names(paths: Sequence[str]) -> str:
     return ", ".join((existing or sorted({Path(p).name for p in paths}))[:5])
 
 
-def _prepared(watch: Watch) -> preview_standby.Standby | None:
+def _prepared(watch: Watch, warm: bool) -> preview_standby.Standby | None:
     """The next build, prepared in a fork (None where builds cannot run in a fork)."""
-    if not preview.warm():
+    if not warm:
         return None
     return preview_standby.prepare(watch.sphinx_args, preview.build_once)
 
@@ -251,14 +254,19 @@ def run(watch: Watch) -> int:
         # Watching starts before the first build, so no save is missed.
         stream = changes(watch, wanted)
         next(stream)
-        build(watch)
-        hinted = not preview.warm()  # no fork at all (Windows): nothing to hint at
-        standby = _prepared(watch)
+        warm = preview.warm()
+        build(watch, warm)
+        hinted = not warm  # no fork at all (Windows): nothing to hint at
+        # Held back until the prepared build is known, so that Ctrl+C can always end it.
+        with preview_standby.interrupts_held():
+            standby = _prepared(watch, warm)
         for paths in stream:
             if not paths:
                 continue
             print(f"Geändert: {changed_names(paths)} – setze das PDF neu …", flush=True)
-            if not hinted and not preview.warm():
+            # Asked once per round: it looks at the time stamp of every file of the extension.
+            warm = preview.warm()
+            if not hinted and not warm:
                 hinted = True
                 print(
                     "Die Erweiterung (ext/qm_handbook) wurde seit dem Start geändert: jede Runde startet jetzt "
@@ -266,8 +274,9 @@ def run(watch: Watch) -> int:
                     flush=True,
                 )
             taken, standby = standby, None
-            build(watch, paths, taken)
-            standby = _prepared(watch)
+            build(watch, warm, paths, taken)
+            with preview_standby.interrupts_held():
+                standby = _prepared(watch, warm)
     except KeyboardInterrupt:
         print("PDF-Beobachtung beendet.", flush=True)
     finally:

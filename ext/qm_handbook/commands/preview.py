@@ -155,7 +155,7 @@ def fork_build(sphinx_args: Sequence[str]) -> int:
         return subprocess.run(guarded_command(sphinx_args), check=False).returncode
     sys.stdout.flush()
     sys.stderr.flush()
-    pid = os.fork()
+    pid = preview_standby.fork()
     if pid == 0:  # the child: build, then leave without running the parent's clean-up
         from .guard import exit_now
 

@@ -30,6 +30,7 @@ service closes its pipe.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 import os
@@ -37,7 +38,8 @@ import shutil
 import signal
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, Pipe
 from pathlib import Path
@@ -53,6 +55,40 @@ _service_pid = 0
 last_prepared = False
 
 Build = Callable[[Sequence[str]], int]
+
+
+@contextlib.contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Ctrl+C held back inside the block (main thread only): a SIGINT arriving meanwhile is
+    raised as the block ends, in this process (a fork made inside drops it).
+
+    Masking the signal would not do: a process-directed signal goes to any thread that
+    does not mask it (the file watcher runs threads), and Python then raises it in the main
+    thread all the same. A handler that only notes it raises nothing until the block ends.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    parent = os.getpid()
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught and os.getpid() == parent and callable(previous):
+            previous(signal.SIGINT, None)
+
+
+def fork() -> int:
+    """``os.fork()`` with Ctrl+C held back while it runs (see :func:`interrupts_held`).
+
+    A SIGINT arriving during a fork would otherwise be raised inside the fork handlers
+    (logging releases its lock there), where Python can only print it as ignored: the
+    preview or PDF watch would go on as if Ctrl+C had never been pressed.
+    """
+    with interrupts_held():
+        return os.fork()
 
 
 def pages_only(changed: Sequence[str | Path]) -> bool:
@@ -201,7 +237,7 @@ def prepare(args: Sequence[str], build_once: Build) -> Standby:
     ready_read, ready_write = os.pipe()
     sys.stdout.flush()
     sys.stderr.flush()
-    pid = os.fork()
+    pid = fork()
     if pid == 0:
         os.close(go_write)
         os.close(ready_read)
@@ -262,7 +298,7 @@ def start(build: Build, build_once: Build, unchanged: Callable[[], bool], settin
     mine, theirs = Pipe()
     sys.stdout.flush()
     sys.stderr.flush()
-    pid = os.fork()
+    pid = fork()
     if pid == 0:
         mine.close()
         _serve(theirs, build, build_once, unchanged, setting)
