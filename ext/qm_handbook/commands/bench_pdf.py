@@ -81,7 +81,12 @@ def _watched(src: Path) -> float:
     environ = _environ()
     ext = str(Path(__file__).resolve().parents[2])  # the folder holding this extension
     environ["PYTHONPATH"] = os.pathsep.join(filter(None, [ext, environ.get("PYTHONPATH")]))
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environ)
+    # The bench ends the watch with SIGINT, as Ctrl+C does: a bench started with SIGINT ignored
+    # (a shell's background job) must not pass that on, or the watch would go on building.
+    reset = (lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)) if os.name == "posix" else None
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environ, preexec_fn=reset
+    )
     lines: queue.Queue[tuple[float, str]] = queue.Queue()
 
     def read() -> None:
