@@ -6,6 +6,7 @@ import contextlib
 import json
 import re
 import shutil
+import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from io import StringIO
@@ -24,6 +25,19 @@ collect_ignore = ["roots"]
 
 REPO = Path(__file__).resolve().parent.parent
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def ctrl_c_as_in_a_terminal() -> Iterator[None]:
+    """Ctrl+C (SIGINT) raises KeyboardInterrupt here and in the programs the tests start.
+
+    A shell that runs the suite in the background (``command &`` without job control) starts
+    it with SIGINT ignored, and every child would inherit that: the tests of the preview and
+    the PDF watch stop them with SIGINT as a user's Ctrl+C does.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
 
 
 @pytest.fixture(scope="session")

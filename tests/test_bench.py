@@ -52,7 +52,7 @@ def test_bench_runs_and_writes_the_table(tmp_path: Path) -> None:
     assert (int(row.group(1)), int(row.group(2))) == (len(pages), len(needs))
     # The PDF measurement built every PDF of the network (two institutions and the network),
     # its last run only the institutions' PDFs.
-    pdf_row = re.search(r"^\| 2 \| (\d+)(?: \| [\d,]+){6} \|$", text, re.M)
+    pdf_row = re.search(r"^\| 2 \| (\d+)(?: \| [\d,]+){7} \|$", text, re.M)
     assert pdf_row is not None, text
     assert int(pdf_row.group(1)) == 3
     last = sorted(p.name for p in (work / "n2-needs" / "_build" / "pdf").glob("*.pdf"))

@@ -20,54 +20,16 @@ Layout (each package's docstring names its entry points):
 Names: everything that appears in content or output starts with ``qm``: directives
 and CSS classes ``qm-…``, docutils nodes ``qm_…``, warnings ``qm.<code>``; settings in
 ``conf.py`` are ``handbook_…`` (``tests/unit/test_prefixes.py`` checks it).
-:func:`setup` is orchestration only: every feature registers itself.
+:func:`setup` is orchestration only: every feature registers itself. It imports the
+features itself: importing the package alone (as ``python -m qm_handbook.commands.…``
+does) loads neither Sphinx nor any feature, so a command can start work before Sphinx
+is loaded (the PDF build's early Typst, :mod:`.pdf._early`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from . import pipeline
-from .background import setup_background
-from .checks.reporting import log_problems
-from .checks.suspect import setup_suspect
-from .checks.validate import setup_validate
-from .compat.cards import setup_cards
-from .compat.collector import setup_collector
-from .compat.crash import setup_page_notes
-from .compat.discovery import setup_discovery
-from .compat.incremental import setup_incremental
-from .compat.pickling import setup_pickling
-from .compat.preview_mode import setup_preview_mode
-from .compat.reuse import setup_reuse
-from .compat.search import setup_search
-from .compat.speedups import setup_speedups
-from .compat.theme_texts import setup_theme_texts
-from .compat.toc_entries import setup_toc_entries
-from .compat.view_digests import setup_view_digests
-from .learning.directives import setup_learning
-from .model import config as handbook_config
-from .model.context import handbook_context
-from .model.metamodel import load_metamodel, needs_config
-from .model.model_docs import setup_model_docs
-from .pdf import setup_pdf
-from .publish import setup_publish
-from .reports.directives import setup_reports
-from .site.appearance import setup_appearance
-from .site.catalog_pages import generate_catalog_pages
-from .site.dependencies import setup_dependencies
-from .site.doccontrol import setup_doccontrol
-from .site.entry import setup_site
-from .site.identity import setup_identity
-from .site.navigation import setup_navigation
-from .site.need_display import setup_need_display
-from .site.overview import setup_overview
-from .site.regions import setup_regions
-from .site.register import setup_register
-from .site.stale_outputs import setup_stale_outputs
-from .site.theme_i18n import setup_theme_i18n
-from .state import setup_state
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -81,6 +43,8 @@ MYST_EXTENSIONS = ("colon_fence", "deflist", "fieldlist", "attrs_inline")
 
 def apply_needs_config(app: Sphinx, config: Config) -> None:
     """Derive the sphinx-needs configuration from the metamodel (before sphinx-needs reads it)."""
+    from .model.metamodel import load_metamodel, needs_config
+
     for key, value in needs_config(load_metamodel()).items():
         config[key] = value
     config.myst_enable_extensions = sorted(set(config.myst_enable_extensions) | set(MYST_EXTENSIONS))
@@ -88,6 +52,11 @@ def apply_needs_config(app: Sphinx, config: Config) -> None:
 
 def load_data(app: Sphinx, config: Config) -> None:
     """Load all data files once (into the build state) and generate the catalog pages."""
+    from .checks.reporting import log_problems
+    from .model import config as handbook_config
+    from .model.context import handbook_context
+    from .site.catalog_pages import generate_catalog_pages
+
     ctx = handbook_context(app)
     _changed, problems = generate_catalog_pages(ctx, ctx.srcdir / handbook_config.get_config(config).catalog_dir)
     log_problems(problems, ctx.srcdir, env_ready=False)
@@ -95,6 +64,43 @@ def load_data(app: Sphinx, config: Config) -> None:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     """Register the extension: orchestration only, features register themselves."""
+    from . import pipeline
+    from .background import setup_background
+    from .checks.suspect import setup_suspect
+    from .checks.validate import setup_validate
+    from .compat.cards import setup_cards
+    from .compat.collector import setup_collector
+    from .compat.crash import setup_page_notes
+    from .compat.discovery import setup_discovery
+    from .compat.incremental import setup_incremental
+    from .compat.pickling import setup_pickling
+    from .compat.preview_mode import setup_preview_mode
+    from .compat.reuse import setup_reuse
+    from .compat.search import setup_search
+    from .compat.speedups import setup_speedups
+    from .compat.theme_texts import setup_theme_texts
+    from .compat.toc_entries import setup_toc_entries
+    from .compat.view_digests import setup_view_digests
+    from .learning.directives import setup_learning
+    from .model import config as handbook_config
+    from .model.model_docs import setup_model_docs
+    from .pdf.register import setup_pdf
+    from .publish import setup_publish
+    from .reports.directives import setup_reports
+    from .site.appearance import setup_appearance
+    from .site.dependencies import setup_dependencies
+    from .site.doccontrol import setup_doccontrol
+    from .site.entry import setup_site
+    from .site.identity import setup_identity
+    from .site.navigation import setup_navigation
+    from .site.need_display import setup_need_display
+    from .site.overview import setup_overview
+    from .site.regions import setup_regions
+    from .site.register import setup_register
+    from .site.stale_outputs import setup_stale_outputs
+    from .site.theme_i18n import setup_theme_i18n
+    from .state import setup_state
+
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_needs")
     setup_speedups(app)

@@ -97,6 +97,17 @@ def sphinx_main(argv: list[str], *, stamp: bool = True) -> int:
 
     :param stamp: check and write the up-to-date stamp (the live preview does without)
     """
+    from ..pdf import _early, _workers
+
+    # First of all, before Sphinx is loaded: Typst for a single PDF (see :mod:`..pdf._early`).
+    _early.start(argv)
+    try:
+        return _sphinx_main(argv, stamp=stamp)
+    finally:
+        _workers.end_early()
+
+
+def _sphinx_main(argv: list[str], *, stamp: bool) -> int:
     from sphinx.cmd.build import build_main
 
     from ..compat.crash import install_crash_handler

@@ -23,9 +23,7 @@ session does.
 
 from __future__ import annotations
 
-import importlib
 import logging
-import pkgutil
 import re
 import sys
 import time
@@ -126,15 +124,6 @@ def parse(argv: Sequence[str]) -> Watch:
         ignored_paths=(*paths, outdir, doctrees),
         ignored_patterns=tuple(patterns),
     )
-
-
-def preload() -> None:
-    """What the preview preloads, and the PDF builder (which a website build never imports)."""
-    preview.preload()
-    package = importlib.import_module("qm_handbook.pdf")
-    for module in pkgutil.iter_modules(package.__path__, "qm_handbook.pdf."):
-        if not module.name.endswith("_typst_worker"):
-            importlib.import_module(module.name)
 
 
 def build(
@@ -242,7 +231,7 @@ def run(watch: Watch) -> int:
         flush=True,
     )
     try:
-        preload()
+        preview.preload()
         # A preloaded package (a11y_pygments, through furo) sets the root logger to INFO on import;
         # watchfiles would then report every change in English.
         logging.getLogger("watchfiles").setLevel(logging.WARNING)

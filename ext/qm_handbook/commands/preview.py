@@ -87,8 +87,8 @@ PRELOAD = (
     "a11y_pygments.a11y_high_contrast_light.style",
     "a11y_pygments.a11y_high_contrast_dark.style",
 )
-#: Sub-packages of the extension that a website build never imports.
-_NOT_PRELOADED = ("qm_handbook.pdf.", "qm_handbook.commands.bench", "qm_handbook.commands.synth")
+#: Modules of the extension that no build imports (the Typst worker is a script of its own).
+_NOT_PRELOADED = ("qm_handbook.pdf._typst_worker", "qm_handbook.commands.bench", "qm_handbook.commands.synth")
 _PACKAGE = Path(__file__).resolve().parents[1]
 
 #: Modification times of the extension's files when :func:`preload` ran (None: not run).

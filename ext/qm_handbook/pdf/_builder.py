@@ -38,6 +38,7 @@ from . import _syntax as ty
 from ._appendix import audit_appendix, replace_report_views, statements_by_requirement
 from ._assemble import doc_anchor, fix_references, inline_pages
 from ._catalog import catalog_chapter
+from ._early import BUILDER, WORK_DIR
 from ._media import Assets
 from ._plan import PdfJob, in_order, pdf_workers, plan_jobs
 from ._render import RenderResult, RenderTask
@@ -51,14 +52,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: Folder below the doctree folder holding one compile folder (Typst's root) per PDF.
-WORK_DIR = "qmpdf"
-
 
 class QmPdfBuilder(Builder):
     """Writes the certification PDFs (see module docstring)."""
 
-    name = "qmpdf"
+    name = BUILDER
     format = "typst"
     epilog = "Die PDF-Dateien liegen in %(outdir)s."
     supported_image_types = ["image/svg+xml", "image/png", "image/jpeg", "image/gif"]  # noqa: RUF012

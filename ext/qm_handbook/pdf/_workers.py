@@ -22,21 +22,29 @@ its single PDF there. Typst's cache then holds the last version of the document,
 the next version after an edit takes a fraction of the time: 0.11–0.15 s instead of
 0.5–0.6 s for the demo institution's 50 pages, measured over 25 edits in one process,
 whose memory levelled off at about 245 MB.
+
+A build of a single PDF started by the build runner gets an *early* worker
+(:func:`start_early`, see :mod:`._early`): it lays out the last version of the document
+while Sphinx starts, and then typesets the new version with what it computed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from ._render import WORKER, RenderResult, RenderTask, finish, prepare, reuse
+from ._render import PDF_STANDARDS, WORKER, RenderResult, RenderTask, finish, prepare, reuse
+from ._typst_worker import SOURCE_NAME
 
 #: PDFs one worker process typesets before it is replaced (see module docstring). Starting a
 #: worker is cheap, and Typst gains nothing from documents it compiled before; 2 instead of 4
@@ -45,6 +53,8 @@ TASKS_PER_PROCESS = 2
 #: A source this long (characters; the network PDF of a large network) ends its worker at once:
 #: Typst's cache of a 500-page document alone takes gigabytes.
 LARGE_SOURCE = 1_000_000
+#: Name ending of the copy of a compile folder that an early worker lays out (next to it).
+WARM_SUFFIX = ".vorlauf"
 
 
 class _Process:
@@ -67,13 +77,21 @@ class _Process:
         )
         self.served = 0
 
-    def ask(self, request: dict[str, Any]) -> dict[str, Any]:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.served += 1
+    def send(self, request: dict[str, Any]) -> bool:
+        """Write one request; False if the process is gone."""
+        assert self.proc.stdin is not None
         try:
             self.proc.stdin.write(json.dumps(request, ensure_ascii=False) + "\n")
             self.proc.stdin.flush()
-            line = self.proc.stdout.readline()
+        except OSError:
+            return False
+        return True
+
+    def ask(self, request: dict[str, Any]) -> dict[str, Any]:
+        assert self.proc.stdout is not None
+        self.served += 1
+        try:
+            line = self.proc.stdout.readline() if self.send(request) else ""
         except OSError:
             line = ""
         if not line:
@@ -87,9 +105,13 @@ class _Process:
         lines = self.stderr.read().decode("utf-8", "replace").strip().splitlines()
         return f"Exit-Code {code}" + (f": {lines[-1]}" if lines else "")
 
-    def close(self) -> None:
+    def close(self, *, kill: bool = False) -> None:
+        """End the process: at once with ``kill``, else after the request it is working on."""
+        if kill:
+            self.proc.kill()
         if self.proc.stdin is not None:
-            self.proc.stdin.close()
+            with contextlib.suppress(OSError):
+                self.proc.stdin.close()
         self.proc.wait()
         if self.proc.stdout is not None:
             self.proc.stdout.close()
@@ -120,6 +142,60 @@ def end_resident() -> None:
         _resident = None
 
 
+#: The early worker of a build of one PDF and the folder it lays out (see :func:`start_early`).
+_early: tuple[_Process, Path] | None = None
+
+
+def start_early(folder: Path) -> bool:
+    """Start a worker that lays out the last version of the document in the compile folder
+    ``folder`` (if there is one), in a copy next to it: the build rewrites ``folder``
+    meanwhile. The build's PDF then goes to that worker (:meth:`TypstPool.submit`).
+
+    Not in a process with a resident worker (the PDF watch has one), nor for a very
+    large document (see :data:`LARGE_SOURCE`).
+
+    :return: whether a worker was started
+    """
+    global _early
+    if _early is not None or _resident is not None:
+        return False
+    warm = folder.with_name(folder.name + WARM_SUFFIX)
+    try:
+        if (folder / SOURCE_NAME).stat().st_size >= LARGE_SOURCE:
+            return False
+        shutil.rmtree(warm, ignore_errors=True)
+        shutil.copytree(folder, warm)
+    except OSError:
+        shutil.rmtree(warm, ignore_errors=True)
+        return False
+    try:
+        process = _Process(one_thread=False)
+    except OSError:  # no new process now: the build typesets in its own
+        shutil.rmtree(warm, ignore_errors=True)
+        return False
+    _early = (process, warm)
+    return process.send({"warm": str(warm), "standards": list(PDF_STANDARDS)})
+
+
+def end_early() -> None:
+    """End the early worker, if there is one, at once (it may still be laying out)."""
+    global _early
+    if _early is not None:
+        process, warm = _early
+        _early = None
+        process.close(kill=True)
+        shutil.rmtree(warm, ignore_errors=True)
+
+
+def _ask_early(request: dict[str, Any]) -> dict[str, Any] | None:
+    """The early worker's reply to ``request`` (None: there is none, or it failed)."""
+    if _early is None:
+        return None
+    reply = _early[0].ask(request)
+    end_early()
+    return None if "crash" in reply else reply
+
+
 class TypstPool:
     """Typesets :class:`RenderTask` objects (see module docstring); use it as a context manager."""
 
@@ -141,6 +217,9 @@ class TypstPool:
             return self._threads.submit(lambda: finish(task, key, self._remote(request, retire=retire)))
         if reply is None and _resident is not None:
             reply = _resident.ask(request)
+        if reply is None and self._inline:
+            # The early worker typesets, or it is not needed (the PDF was kept): ended either way.
+            reply = _ask_early(request)
         if reply is None:
             from ._typst_worker import typeset
 
@@ -165,6 +244,7 @@ class TypstPool:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        end_early()
         if self._threads is not None:
             self._threads.shutdown(wait=True, cancel_futures=exc is not None)
         for process in self._idle:

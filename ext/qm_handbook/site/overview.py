@@ -22,7 +22,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..model.context import get_context
 from ..model.labels import css_token, format_date
-from ..pdf import download_link
+from ..pdf.register import download_link
 from ..reports.placeholder import card_placeholder, qm_report
 from .dependencies import note_needs_view
 
