@@ -109,6 +109,21 @@ def test_an_unneeded_early_worker_is_ended_and_none_starts_without_an_earlier_ve
     assert _workers._early is None and not warm.exists()
 
 
+def test_a_failed_early_worker_leaves_the_pdf_to_the_build(tmp_path: Path) -> None:
+    with TypstPool(1, inline=True) as pool:
+        pool.submit(_task(tmp_path, "k", "Erste Fassung")).result()
+    assert _workers.start_early(tmp_path / "work" / "k")
+    assert _workers._early is not None
+    process, _warm = _workers._early
+    process.proc.kill()
+    process.proc.wait()
+    with TypstPool(1, inline=True) as pool:
+        result = pool.submit(_task(tmp_path, "k", "Zweite Fassung")).result()
+    # Typeset by the build itself, without a message about the ended worker.
+    assert (result.pages, result.reused, result.messages) == (1, False, ())
+    assert "Zweite Fassung" in Pdf(tmp_path / "out" / "k.pdf").text
+
+
 def test_no_early_worker_beside_a_resident_one_or_for_a_very_large_document(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
