@@ -27,6 +27,7 @@ packages from ``constraints.txt`` (exact versions) into its own environment.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import subprocess
 import sys
@@ -76,9 +77,21 @@ nox.options.sessions = ["build", "tests"]
 
 
 def _install(session: nox.Session, *groups: str) -> None:
-    """Install dependency groups of pyproject.toml, pinned by constraints.txt."""
+    """Install dependency groups of pyproject.toml, pinned by constraints.txt.
+
+    Skipped when this session's environment already got the same requirements with the same
+    constraints.txt (a marker file per combination in the environment): even with nothing
+    to do, the installer takes a few tenths of a second, a large part of a single PDF's run.
+    """
     requirements = nox.project.dependency_groups(nox.project.load_toml(PYPROJECT), *groups)
+    location = getattr(session.virtualenv, "location", None)
+    digest = hashlib.sha256("\n".join([CONSTRAINTS.read_text(encoding="utf-8"), *requirements]).encode()).hexdigest()
+    marker = Path(location) / f".qm-installiert-{digest[:16]}" if location else None
+    if marker is not None and marker.exists():
+        return
     session.install("-c", str(CONSTRAINTS), *requirements)
+    if marker is not None:
+        marker.touch()
 
 
 def _guard(func: Callable[[nox.Session], None]) -> Callable[[nox.Session], None]:

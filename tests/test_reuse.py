@@ -13,13 +13,15 @@ import re
 import shutil
 from io import StringIO
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 
 from conftest import html_app, uncoloured
-from qm_handbook.compat.reuse import CACHE_PATTERN, KEEP, cache_file, current
+from qm_handbook.compat import reuse as reuse_module
+from qm_handbook.compat.reuse import CACHE_PATTERN, KEEP, cache_file, current, note_written, still_written
 
 ROOT = Path(__file__).parent / "roots" / "test-incremental"
 _RANDOM = re.compile(r"SNCB-[0-9a-f-]{8,}")
@@ -160,3 +162,34 @@ def test_new_duplicate_id_is_reported(tmp_path: Path) -> None:
     reuse = current(app)
     assert reuse is not None and not reuse.used
     assert "A1_NW_LEITBILD" in warnings and "qm.duplicate_id" in warnings
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the build's copies need fork (Linux)")
+def test_outputs_written_by_copies_at_the_same_time_keep_their_marks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copies of a build write ``needs.json``, the calendars and the exports at the same
+    time; each one's note of the key it wrote under must survive the others'."""
+    app = SimpleNamespace(doctreedir=str(tmp_path / "doctrees"), outdir=str(tmp_path / "out"))
+    (tmp_path / "doctrees").mkdir()
+    monkeypatch.setattr(reuse_module, "current", lambda _app: SimpleNamespace(key="K", used=True))
+    outputs = ("needs.json", "kalender", "auswertung", "metrics.json")
+    pids = []
+    for output in outputs:
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the copy
+            try:
+                for _ in range(300):
+                    note_written(app, output, ":v")
+            finally:
+                os._exit(0)
+        pids.append(pid)
+    for pid in pids:
+        _pid, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+    assert [o for o in outputs if not still_written(app, o, ":v")] == []
+    # A build without a key (it warned) forgets what it wrote, and only that.
+    monkeypatch.setattr(reuse_module, "current", lambda _app: None)
+    note_written(app, "needs.json")
+    monkeypatch.setattr(reuse_module, "current", lambda _app: SimpleNamespace(key="K", used=True))
+    assert [o for o in outputs if not still_written(app, o, ":v")] == ["needs.json"]

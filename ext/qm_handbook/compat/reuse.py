@@ -25,7 +25,7 @@ A website or PDF build that ends **without any warning** stores the resolved nee
 coverage result and the re-check reasons under that key in the doctree folder
 (:data:`CACHE_PATTERN`). The next build with the same key takes them from there instead of
 resolving, validating and computing again, and leaves ``needs.json`` and the calendars
-as they are when they were last written under the same key (:data:`MARKER_FILE`;
+as they are when they were last written under the same key (:data:`MARKER_DIR`;
 for ``needs.json`` also with the same line numbers, which the stored needs take from
 the pages just read). As the earlier build had no warning, these
 steps would find none now either. Pages come out byte for byte as from a clean build (``tests/test_reuse.py``).
@@ -37,7 +37,6 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import hashlib
-import json
 import os
 import pickle
 import weakref
@@ -73,8 +72,12 @@ logger = logging.getLogger(__name__)
 CACHE_PATTERN = "qm-wiederverwendung-*.pickle"
 #: How many stored builds are kept (the newest).
 KEEP = 2
-#: In the doctree folder: output file → the key it was last written under.
-MARKER_FILE = "qm-wiederverwendung.json"
+#: In the doctree folder: one file per output holding the key it was last written under.
+#: One file each, not one for all: the outputs are written by copies of the build at the
+#: same time (:mod:`..background`), and a shared file read, changed and written by two of
+#: them lost one of the changes (a ``needs.json`` of a build with warnings counted as
+#: written under the key of the clean build before it, and stayed).
+MARKER_DIR = "qm-wiederverwendung-ausgaben"
 _FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parents[1]
 #: Where a need sits in its file: not part of the key; taken from the page just read.
@@ -377,17 +380,10 @@ def _store(app: Sphinx, exception: Exception | None) -> None:
             stale.unlink()
 
 
-def _markers(app: Sphinx) -> tuple[Path, dict[str, str]]:
-    path = Path(app.doctreedir) / MARKER_FILE
-    try:
-        found = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        found = {}
-    return path, found if isinstance(found, dict) else {}
-
-
-def _marker_name(app: Sphinx, output: str) -> str:
-    return f"{Path(app.outdir).resolve().as_posix()}|{output}"
+def _marker(app: Sphinx, output: str) -> Path:
+    """The file holding the key ``output`` of this build's output folder was last written under."""
+    name = f"{Path(app.outdir).resolve().as_posix()}|{output}"
+    return Path(app.doctreedir) / MARKER_DIR / f"{hashlib.blake2b(name.encode(), digest_size=16).hexdigest()}.txt"
 
 
 def still_written(app: Sphinx, output: str, version: str = "") -> bool:
@@ -400,22 +396,25 @@ def still_written(app: Sphinx, output: str, version: str = "") -> bool:
     reuse = current(app)
     if reuse is None or not reuse.used:
         return False
-    _path, markers = _markers(app)
-    return markers.get(_marker_name(app, output)) == reuse.key + version
+    try:
+        return _marker(app, output).read_text(encoding="utf-8") == reuse.key + version
+    except OSError:
+        return False
 
 
 def note_written(app: Sphinx, output: str, version: str = "") -> None:
     """Record under which key ``output`` was just written (forgotten without a key)."""
     reuse = current(app)
-    path, markers = _markers(app)
-    name = _marker_name(app, output)
-    if reuse is None:
-        if markers.pop(name, None) is None:
-            return
-    else:
-        markers[name] = reuse.key + version
+    path = _marker(app, output)
     with contextlib.suppress(OSError):
-        path.write_text(json.dumps(markers, indent=1, sort_keys=True), encoding="utf-8")
+        if reuse is None:
+            path.unlink(missing_ok=True)
+            return
+        # Written aside and renamed: a reader sees the old key or the new one, never half of one.
+        path.parent.mkdir(exist_ok=True)
+        aside = path.with_name(f"{path.stem}.{os.getpid()}.neu")
+        aside.write_text(reuse.key + version, encoding="utf-8")
+        aside.replace(path)
 
 
 def _positions(app: Sphinx) -> str:
