@@ -90,7 +90,9 @@ def _install(session: nox.Session, *groups: str) -> None:
     if marker is not None and marker.exists():
         return
     session.install("-c", str(CONSTRAINTS), *requirements)
-    if marker is not None:
+    # With nox's --no-install (-R) the call above may have installed nothing: no marker then.
+    skipped = getattr(getattr(getattr(session, "_runner", None), "global_config", None), "no_install", False)
+    if marker is not None and not skipped:
         marker.touch()
 
 

@@ -144,7 +144,18 @@ def test_command_lines_that_make_exactly_one_pdf() -> None:
         assert _early.compile_folder(argv) is None, argv
 
 
-def test_early_worker_typesets_the_next_version_the_same_as_a_build_of_its_own(tmp_path: Path) -> None:
+def test_early_worker_typesets_the_next_version_the_same_as_a_build_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answered: list[bool] = []
+    ask = _workers._ask_early
+
+    def spy(request: dict[str, object]) -> dict[str, object] | None:
+        reply = ask(request)
+        answered.append(reply is not None)
+        return reply
+
+    monkeypatch.setattr(_workers, "_ask_early", spy)
     with TypstPool(1, inline=True) as pool:
         assert pool.submit(_task(tmp_path, "e", "Erste Fassung")).result().pages == 1
     folder = tmp_path / "work" / "e"
@@ -154,7 +165,8 @@ def test_early_worker_typesets_the_next_version_the_same_as_a_build_of_its_own(t
     with TypstPool(1, inline=True) as pool:
         result = pool.submit(_task(tmp_path, "e", "Zweite Fassung")).result()
     assert (result.pages, result.reused, result.messages) == (1, False, ())
-    assert process.served == 1 and process.proc.returncode is not None  # it typeset and has ended
+    # The first version had no early worker; the second took its answer (not the own Typst after a failure).
+    assert answered == [False, True] and process.served == 1 and process.proc.returncode is not None
     assert _workers._early is None and not warm.exists()
     # The same document typeset by another compiler (this process's): the same bytes.
     with TypstPool(1, inline=True) as pool:
@@ -182,13 +194,14 @@ def test_a_failed_early_worker_leaves_the_pdf_to_the_build(tmp_path: Path) -> No
         pool.submit(_task(tmp_path, "k", "Erste Fassung")).result()
     assert _workers.start_early(tmp_path / "work" / "k")
     assert _workers._early is not None
-    process, _warm = _workers._early
+    process, warm = _workers._early
     process.proc.kill()
     process.proc.wait()
     with TypstPool(1, inline=True) as pool:
         result = pool.submit(_task(tmp_path, "k", "Zweite Fassung")).result()
-    # Typeset by the build itself, without a message about the ended worker.
+    # Typeset by the build itself, without a message about the ended worker, which is gone.
     assert (result.pages, result.reused, result.messages) == (1, False, ())
+    assert _workers._early is None and not warm.exists()
     assert "Zweite Fassung" in Pdf(tmp_path / "out" / "k.pdf").text
 
 

@@ -407,8 +407,9 @@ def note_written(app: Sphinx, output: str, version: str = "") -> None:
     reuse = current(app)
     path = _marker(app, output)
     with contextlib.suppress(OSError):
+        # First forget the old key: should writing the new one fail, no key claims the new file.
+        path.unlink(missing_ok=True)
         if reuse is None:
-            path.unlink(missing_ok=True)
             return
         # Written aside and renamed: a reader sees the old key or the new one, never half of one.
         path.parent.mkdir(exist_ok=True)

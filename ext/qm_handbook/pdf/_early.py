@@ -6,11 +6,11 @@ the document, and only then does Typst lay it out: 0.5–0.8 s for an institutio
 50 pages, on one core while the other waits. Typst needs nothing from Sphinx to lay out
 the *last* version of the document, which is still in its compile folder from the last
 build. So the build runner (:mod:`..commands.guard`) starts a Typst worker as its first
-step (:func:`start`): while Sphinx starts, the worker lays out a copy of the last version
-on the other core (:func:`._workers.start_early`). The new version then goes to that
-worker, and Typst reuses what it computed: 0.06–0.1 s for an unchanged document and
-0.12–0.16 s after a sentence was added, instead of 0.5–0.8 s (demo-sized institution of
-the benchmark, 49 pages).
+step (:func:`start`): while Sphinx starts, the worker typesets a copy of the last version
+(:func:`._workers.start_early`), mostly on the core Sphinx leaves idle. The new version
+then goes to that worker, and Typst reuses what it computed: 0.06–0.1 s for an unchanged
+document and 0.1–0.16 s after a sentence or paragraph was added, instead of 0.5–0.8 s
+(demo-sized institution of the benchmark, 49 pages).
 
 Only when the command line names exactly one PDF (``-D handbook_pdf_select=<Ordner>``,
 no part) and the doctree folder (``-d``); anything else, a first build without a compile

@@ -83,12 +83,11 @@ def typeset(request: dict[str, Any]) -> dict[str, Any]:
 
 def warm(folder: Path, standards: list[str]) -> None:
     """Typeset the document of ``folder`` (a copy made for this) for nothing but what Typst
-    keeps, then remove the folder; an error does not matter here."""
-    import typst
-
+    keeps, then remove the folder. Any failure does not matter here (a folder removed
+    meanwhile, a broken last version): the real request follows."""
     try:
         _compile(folder, standards, None)
-    except typst.TypstError:
+    except Exception:
         pass
     finally:
         shutil.rmtree(folder, ignore_errors=True)

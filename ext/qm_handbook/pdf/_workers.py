@@ -67,7 +67,8 @@ class _Process:
         if one_thread:
             environ.setdefault("RAYON_NUM_THREADS", "1")
         self.proc = subprocess.Popen(
-            [sys.executable, "-I", str(WORKER)],
+            # UTF-8 on the pipes on every system (Windows would use its ANSI code page).
+            [sys.executable, "-I", "-X", "utf8", str(WORKER)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.stderr,
@@ -92,11 +93,13 @@ class _Process:
         self.served += 1
         try:
             line = self.proc.stdout.readline() if self.send(request) else ""
-        except OSError:
-            line = ""
-        if not line:
+            reply: dict[str, Any] = json.loads(line) if line else {}
+        except (OSError, ValueError):  # ValueError: not UTF-8, or not JSON
+            reply = {}
+        if not reply:
+            if self.proc.poll() is None:
+                self.proc.kill()
             return {"crash": self._last_words()}
-        reply: dict[str, Any] = json.loads(line)
         return reply
 
     def _last_words(self) -> str:
@@ -164,7 +167,9 @@ def start_early(folder: Path) -> bool:
         if (folder / SOURCE_NAME).stat().st_size >= LARGE_SOURCE:
             return False
         shutil.rmtree(warm, ignore_errors=True)
-        shutil.copytree(folder, warm)
+        # Linked, not copied, where the file system allows: the build replaces the folder's
+        # files with new ones and never writes into them.
+        shutil.copytree(folder, warm, copy_function=_link_or_copy)
     except OSError:
         shutil.rmtree(warm, ignore_errors=True)
         return False
@@ -175,6 +180,13 @@ def start_early(folder: Path) -> bool:
         return False
     _early = (process, warm)
     return process.send({"warm": str(warm), "standards": list(PDF_STANDARDS)})
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def end_early() -> None:
