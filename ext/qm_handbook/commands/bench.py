@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from .bench_pdf import PdfTimes, measure_pdfs, pdf_table
+from .bench_pdf import PdfTimes, measure_pdfs, measuring_environ, pdf_table
 from .synth import generate
 
 START = "<!-- bench:start -->"
@@ -76,10 +76,7 @@ def timed(cmd: list[str], report: Path, *, cwd: Path | None = None, what: str = 
         cmd = [timer, "-v", "-o", str(report), *cmd]
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    # Measure like a normal installation: Python may cache compiled modules.
-    environ = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    extension = str(Path(__file__).resolve().parents[2])
-    environ["PYTHONPATH"] = os.pathsep.join(p for p in (extension, environ.get("PYTHONPATH", "")) if p)
+    environ = measuring_environ()
     with subprocess.Popen(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environ, cwd=cwd
     ) as running:

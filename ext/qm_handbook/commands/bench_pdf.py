@@ -60,9 +60,9 @@ def _pdf_args(src: Path, select: str, jobs: str) -> list[str]:
     return [*args, str(src), str(src / "_build" / "pdf")]
 
 
-def _environ() -> dict[str, str]:
-    """This environment with Python's bytecode cache on (as the nox sessions run builds) and
-    the extension on Python's path (for the commands run with ``-m``)."""
+def measuring_environ() -> dict[str, str]:
+    """This environment with Python's bytecode cache on (as the nox sessions run builds, like a
+    normal installation) and the extension on Python's path (for the commands run with ``-m``)."""
     environ = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     ext = str(Path(__file__).resolve().parents[2])  # the folder holding this extension
     environ["PYTHONPATH"] = os.pathsep.join(filter(None, [ext, environ.get("PYTHONPATH")]))
@@ -79,7 +79,7 @@ def _qmpdf(src: Path, select: str, jobs: str, *, empty: bool = True) -> float:
         capture_output=True,
         text=True,
         check=False,
-        env=_environ(),
+        env=measuring_environ(),
     )
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
@@ -108,7 +108,7 @@ def _watched(src: Path) -> float:
 
     cmd = [sys.executable, "-m", "qm_handbook.commands.pdf_watch", "--ignore", str(src / "_build")]
     cmd += _pdf_args(src, FIRST, "auto")
-    environ = _environ()
+    environ = measuring_environ()
     # The bench ends the watch with SIGINT, as Ctrl+C does: a bench started with SIGINT ignored
     # (a shell's background job) must not pass that on, or the watch would go on building.
     reset = (lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)) if os.name == "posix" else None

@@ -97,14 +97,15 @@ def sphinx_main(argv: list[str], *, stamp: bool = True) -> int:
 
     :param stamp: check and write the up-to-date stamp (the live preview does without)
     """
-    from ..pdf import _early, _workers
+    from ..pdf import _early
 
     # First of all, before Sphinx is loaded: Typst for a single PDF (see :mod:`..pdf._early`).
-    _early.start(argv)
+    started = _early.start(argv)
     try:
         return _sphinx_main(argv, stamp=stamp)
     finally:
-        _workers.end_early()
+        if started:
+            _early.stop()
 
 
 def _sphinx_main(argv: list[str], *, stamp: bool) -> int:

@@ -25,8 +25,6 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import _workers
-
 #: The builder of the certification PDFs (:class:`._builder.QmPdfBuilder`; kept apart to load nothing).
 BUILDER = "qmpdf"
 #: Folder below the doctree folder holding one compile folder (Typst's root) per PDF.
@@ -64,6 +62,20 @@ def compile_folder(argv: Sequence[str]) -> Path | None:
 
 
 def start(argv: Sequence[str]) -> bool:
-    """Start the early worker for the build ``argv`` where it helps (see module docstring)."""
+    """Start the early worker for the build ``argv`` where it helps (see module docstring).
+
+    :return: whether one was started (then end it with :func:`stop` after the build)
+    """
     folder = compile_folder(argv)
-    return folder is not None and _workers.start_early(folder)
+    if folder is None:
+        return False  # not a single PDF: the worker module is not even loaded
+    from . import _workers
+
+    return _workers.start_early(folder)
+
+
+def stop() -> None:
+    """End the early worker, used or not."""
+    from . import _workers
+
+    _workers.end_early()

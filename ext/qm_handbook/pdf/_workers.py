@@ -157,7 +157,7 @@ def start_early(folder: Path) -> bool:
     Not in a process with a resident worker (the PDF watch has one), nor for a very
     large document (see :data:`LARGE_SOURCE`).
 
-    :return: whether a worker was started
+    :return: whether a worker was started (end it with :func:`end_early`)
     """
     global _early
     if _early is not None or _resident is not None:
@@ -170,16 +170,14 @@ def start_early(folder: Path) -> bool:
         # Linked, not copied, where the file system allows: the build replaces the folder's
         # files with new ones and never writes into them.
         shutil.copytree(folder, warm, copy_function=_link_or_copy)
-    except OSError:
-        shutil.rmtree(warm, ignore_errors=True)
-        return False
-    try:
         process = _Process(one_thread=False)
-    except OSError:  # no new process now: the build typesets in its own
+    except OSError:  # no earlier version, or no new process now: the build typesets in its own
         shutil.rmtree(warm, ignore_errors=True)
         return False
     _early = (process, warm)
-    return process.send({"warm": str(warm), "standards": list(PDF_STANDARDS)})
+    # If it has ended already, its answer is a crash and the build typesets in its own.
+    process.send({"warm": str(warm), "standards": list(PDF_STANDARDS)})
+    return True
 
 
 def _link_or_copy(source: str, target: str) -> None:
